@@ -1,0 +1,76 @@
+/*
+ * core.h - huigaod's internal modules: the environment they share, the
+ * HTTP engine (http.c), the scheduler (sched.c) and the database watcher
+ * (watch.c). huigaoctl does not link these.
+ */
+#ifndef HUIGAO_CORE_H
+#define HUIGAO_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <event2/event.h>
+
+#include "huigao.h"
+#include "adapter.h"
+#include "store.h"
+
+struct http;
+struct sched;
+struct watch;
+
+/* Everything huigaod owns; one per process. */
+struct env {
+	struct event_base	*base;
+	struct config		*cfg;		/* current; in-flight sends hold refs */
+	struct store		*store;
+	struct http		*http;
+	struct sched		*sched;
+	struct watch		*watch;
+	int			 once;		/* -o: exit when nothing is due */
+	int			 stopping;
+	int64_t			 started_ms;
+};
+
+/* ---- http.c: libcurl multi_socket on the libevent loop ---- */
+struct http_result {
+	long		 status;	/* 0 when there was no HTTP answer */
+	int		 curl_code;	/* CURLE_OK or the transport error */
+	const char	*error;		/* readable transport error */
+	const char	*body;
+	size_t		 bodylen;
+	int64_t		 retry_after_ms;
+	int		 aborted;	/* cancelled by http_abort_all */
+};
+typedef void (*http_cb)(void *arg, const struct http_result *);
+
+struct http *http_new(struct event_base *);
+void	 http_free(struct http *);
+/*
+ * Start one request. Timeouts, the response cap, TLS verification and the
+ * allowed protocols come from the gateway; the callback runs exactly once,
+ * from the loop, never from inside http_start.
+ */
+int	 http_start(struct http *, const struct request *,
+	    const struct gateway *, size_t max_response, http_cb, void *arg,
+	    char **cause);
+size_t	 http_inflight(const struct http *);
+/* Cancel every transfer; each callback runs with aborted = 1. */
+void	 http_abort_all(struct http *);
+
+/* ---- sched.c: claim, deliver, record; one timer for the next due row ---- */
+struct sched *sched_new(struct env *);
+void	 sched_free(struct sched *);
+/* Run a cycle soon: expand new events, claim due rows, re-arm the timer. */
+void	 sched_kick(struct sched *);
+/* Stop claiming; the callback runs once nothing is in flight or recorded. */
+void	 sched_drain(struct sched *, void (*done)(struct env *));
+size_t	 sched_inflight(const struct sched *);
+
+/* ---- watch.c: inotify on the database directory + data_version + timer ---- */
+struct watch *watch_new(struct env *, char **cause);
+void	 watch_free(struct watch *);
+/* Re-arm the fallback timer after a reload. */
+void	 watch_reconfigure(struct watch *);
+
+#endif /* HUIGAO_CORE_H */

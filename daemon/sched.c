@@ -1,0 +1,511 @@
+/*
+ * sched.c - the scheduler: expand new step events, claim due notifications
+ * in batches, hand each to its gateway, and write the outcomes back in
+ * batches. One timer is armed for the next due row; an idle daemon sleeps.
+ *
+ * Memory is bounded by delivery.max_in_flight: a row is claimed only when
+ * there is room for it among the sends under way and the outcomes not yet
+ * written. When the database is locked by the court's application the
+ * outcomes stay in memory and the write is retried on a timer; nothing is
+ * lost and the loop never blocks for more than the short busy timeout.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+#include <event2/event.h>
+
+#include "core.h"
+
+#define SCHED_EXPAND_BUDGET_MS	20	/* then yield to the loop */
+#define SCHED_BUSY_MIN_MS	50
+#define SCHED_BUSY_MAX_MS	2000
+
+/* One send under way. */
+struct job {
+	struct sched		*s;
+	struct delivery		*d;
+	struct config		*cfg;	/* a reference, for the gateway */
+	struct gateway		*gw;
+	struct job		*next;
+	struct job		*prev;
+};
+
+struct sched {
+	struct env		*env;
+	struct event		*kick;		/* run a cycle on the next loop turn */
+	struct event		*timer;		/* the next due row */
+	struct event		*flush;		/* write outcomes */
+	struct event		*busy;		/* retry after SQLITE_BUSY */
+	int64_t			 busy_ms;
+	struct job		*jobs;
+	size_t			 njobs;
+	struct outcome_rec	*recs;
+	size_t			 nrecs;
+	size_t			 caprecs;
+	void			(*drained)(struct env *);
+};
+
+static void	sched_run(struct sched *);
+
+/* Log one finished attempt as a single key=value line (no body, masked phone). */
+static void
+sched_log(const struct job *j, const struct outcome_rec *r, int64_t now)
+{
+	const struct delivery	*d = j->d;
+
+	if (strcmp(r->outcome, "ok") == 0)
+		log_info("delivery id=%lld gw=%s attempt=%d result=%s http=%ld "
+		    "to=%s latency_ms=%lld", (long long)d->id, d->gateway,
+		    d->attempts, r->state, r->http_status, d->masked_to,
+		    (long long)(now - d->committed_ms));
+	else
+		log_info("delivery id=%lld gw=%s attempt=%d result=%s http=%ld "
+		    "to=%s state=%s error=\"%s\"", (long long)d->id, d->gateway,
+		    d->attempts, r->outcome, r->http_status, d->masked_to,
+		    r->state, r->error);
+}
+
+/* Turn an attempt's result into the row's next state. */
+static void
+sched_decide(const struct job *j, const struct result *res, int64_t now,
+    struct outcome_rec *r)
+{
+	const struct delivery_cfg	*dc = &j->cfg->delivery;
+	struct retry_policy		 p;
+	enum backoff_verdict		 v;
+	int64_t				 delay;
+
+	r->http_status = res->http_status;
+	util_strlcpy_utf8(r->provider_id, res->provider_id,
+	    sizeof(r->provider_id));
+	util_strlcpy_utf8(r->error, res->error, sizeof(r->error));
+	if (res->outcome == OUTCOME_OK) {
+		r->state = "sent";
+		r->outcome = "ok";
+		return;
+	}
+	r->outcome = res->outcome == OUTCOME_PERMFAIL ? "permfail" : "tempfail";
+	if (res->outcome == OUTCOME_PERMFAIL) {
+		r->state = "dead";
+		return;
+	}
+	p.base_ms = dc->retry_base_ms;
+	p.max_ms = dc->retry_max_ms;
+	p.max_age_ms = dc->max_age_ms;
+	p.max_attempts = dc->max_attempts;
+	v = backoff_next(&p, j->d->attempts, res->retry_after_ms,
+	    now - j->d->queued_ms, arc4random(), &delay);
+	if (v == BACKOFF_RETRY) {
+		r->state = "pending";
+		r->next_attempt_ms = now + delay;
+		return;
+	}
+	r->state = "dead";
+	snprintf(r->error, sizeof(r->error), "%s after %d attempts; last: %s",
+	    backoff_verdict_str(v), j->d->attempts, res->error);
+}
+
+/* Queue the write of an outcome; flush on the next loop turn. */
+static void
+sched_push(struct sched *s, const struct outcome_rec *r)
+{
+	if (s->nrecs == s->caprecs) {
+		s->caprecs = s->caprecs ? s->caprecs * 2 : 64;
+		s->recs = xreallocarray(s->recs, s->caprecs, sizeof(*s->recs));
+	}
+	s->recs[s->nrecs++] = *r;
+	event_active(s->flush, EV_TIMEOUT, 0);
+}
+
+/* A send finished (or never started): decide, log, record, release. */
+static void
+sched_done(struct job *j, const struct result *res, int interrupted)
+{
+	struct sched		*s = j->s;
+	struct outcome_rec	 r;
+	int64_t			 now = util_now_ms();
+
+	memset(&r, 0, sizeof(r));
+	r.id = j->d->id;
+	r.attempt_id = j->d->attempt_id;
+	r.finished_ms = now;
+	r.duration_ms = now - j->d->started_ms;
+	sched_decide(j, res, now, &r);
+	if (interrupted) {
+		/* shutting down: the next start sends it again at once */
+		r.state = "pending";
+		r.next_attempt_ms = now;
+	}
+	sched_log(j, &r, now);
+	sched_push(s, &r);
+	if (j->gw != NULL)
+		j->gw->inflight--;
+	if (j->prev != NULL)
+		j->prev->next = j->next;
+	else
+		s->jobs = j->next;
+	if (j->next != NULL)
+		j->next->prev = j->prev;
+	s->njobs--;
+	cfg_unref(j->cfg);
+	delivery_free(j->d);
+	free(j);
+}
+
+/* libcurl finished one request: classify transport errors, else ask the adapter. */
+static void
+sched_http_cb(void *arg, const struct http_result *hr)
+{
+	struct job	*j = arg;
+	struct result	 res;
+	struct response	 resp;
+	struct message	 m;
+
+	memset(&res, 0, sizeof(res));
+	res.retry_after_ms = -1;
+	if (hr->aborted || hr->error != NULL) {
+		result_set(&res, OUTCOME_TEMPFAIL, "%s", hr->error ? hr->error :
+		    "transport error");
+		if (hr->curl_code == CURLE_UNSUPPORTED_PROTOCOL)
+			res.outcome = OUTCOME_PERMFAIL;
+		sched_done(j, &res, hr->aborted);
+		return;
+	}
+	memset(&resp, 0, sizeof(resp));
+	resp.status = hr->status;
+	resp.body = hr->body;
+	resp.bodylen = hr->bodylen;
+	resp.retry_after_ms = hr->retry_after_ms;
+	memset(&m, 0, sizeof(m));
+	m.id = j->d->id;
+	j->gw->ad->parse(j->gw, &m, &resp, &res);
+	sched_done(j, &res, 0);
+}
+
+/* Fill the adapter's view of a delivery. */
+static void
+sched_message(const struct job *j, struct message *m)
+{
+	const struct delivery	*d = j->d;
+
+	memset(m, 0, sizeof(*m));
+	m->id = d->id;
+	m->key = d->key;
+	m->channel = d->channel;
+	m->to = d->recipient;
+	m->text = d->body;
+	m->sign = d->sign ? d->sign : "";
+	m->case_no = d->case_no;
+	m->step = d->step_code;
+	m->label = d->label;
+	m->court = d->court;
+	m->vars = d->vars ? d->vars : "{}";
+	m->attempt = d->attempts;
+	m->now_ms = util_now_ms();
+}
+
+/* Start one claimed delivery on its gateway. */
+static void
+sched_start(struct sched *s, struct delivery *d)
+{
+	struct env	*env = s->env;
+	struct job	*j = xcalloc(1, sizeof(*j));
+	struct result	 res;
+	struct request	 req;
+	struct message	 m;
+	char		*cause = NULL;
+
+	j->s = s;
+	j->d = d;
+	j->cfg = cfg_ref(env->cfg);
+	j->next = s->jobs;
+	if (s->jobs != NULL)
+		s->jobs->prev = j;
+	s->jobs = j;
+	s->njobs++;
+	memset(&res, 0, sizeof(res));
+	res.retry_after_ms = -1;
+	if ((j->gw = cfg_gateway(j->cfg, d->gateway)) == NULL) {
+		result_set(&res, OUTCOME_TEMPFAIL, "gateway \"%s\" is no longer "
+		    "configured", d->gateway);
+		sched_done(j, &res, 0);
+		return;
+	}
+	j->gw->inflight++;
+	sched_message(j, &m);
+	if (j->gw->ad->send_local != NULL) {
+		j->gw->ad->send_local(j->gw, &m, &res);
+		sched_done(j, &res, 0);
+		return;
+	}
+	memset(&req, 0, sizeof(req));
+	if (j->gw->ad->build(j->gw, &m, &req, &cause) == -1) {
+		result_set(&res, OUTCOME_PERMFAIL, "%s", cause);
+		free(cause);
+		request_clear(&req);
+		sched_done(j, &res, 0);
+		return;
+	}
+	if (http_start(env->http, &req, j->gw, j->cfg->delivery.max_response,
+	    sched_http_cb, j, &cause) == -1) {
+		result_set(&res, OUTCOME_TEMPFAIL, "%s", cause);
+		free(cause);
+		sched_done(j, &res, 0);
+	}
+	request_clear(&req);
+}
+
+/* The database was busy: try again soon, backing off to 2 s. */
+static void
+sched_busy(struct sched *s, const char *what)
+{
+	struct timeval	 tv;
+
+	s->busy_ms = s->busy_ms ? s->busy_ms * 2 : SCHED_BUSY_MIN_MS;
+	if (s->busy_ms > SCHED_BUSY_MAX_MS)
+		s->busy_ms = SCHED_BUSY_MAX_MS;
+	log_debug("database busy during %s; retrying in %lld ms", what,
+	    (long long)s->busy_ms);
+	tv.tv_sec = s->busy_ms / 1000;
+	tv.tv_usec = (s->busy_ms % 1000) * 1000;
+	evtimer_add(s->busy, &tv);
+}
+
+/* Write the queued outcomes in one transaction. */
+static int
+sched_flush(struct sched *s)
+{
+	char	*cause = NULL;
+	int	 rv;
+
+	if (s->nrecs == 0)
+		return (0);
+	rv = store_record(s->env->store, s->recs, s->nrecs, &cause);
+	if (rv == STORE_OK) {
+		s->nrecs = 0;
+		return (0);
+	}
+	if (rv == STORE_BUSY)
+		sched_busy(s, "record");
+	else {
+		log_warnx("recording %zu outcomes failed: %s; will retry",
+		    s->nrecs, cause);
+		sched_busy(s, "record");
+	}
+	free(cause);
+	return (-1);
+}
+
+/* Expand new step events, a bounded amount per turn. */
+static int
+sched_expand(struct sched *s, int *more)
+{
+	struct env		*env = s->env;
+	struct expand_stats	 xs;
+	int64_t			 t0 = util_mono_ms();
+	char			*cause = NULL;
+	int			 rv;
+
+	*more = 0;
+	do {
+		rv = store_expand(env->store, env->cfg, util_now_ms(),
+		    (size_t)env->cfg->delivery.batch, &xs, &cause);
+		if (rv != STORE_OK) {
+			if (rv != STORE_BUSY)
+				log_warnx("expanding step events: %s", cause);
+			free(cause);
+			return (-1);
+		}
+		if (xs.events > 0)
+			log_debug("expanded %zu step events: %zu to send, %zu "
+			    "suppressed, %zu dead, %zu updated", xs.events,
+			    xs.created, xs.suppressed, xs.dead, xs.updated);
+	} while (xs.events == (size_t)env->cfg->delivery.batch &&
+	    util_mono_ms() - t0 < SCHED_EXPAND_BUDGET_MS);
+	*more = xs.events == (size_t)env->cfg->delivery.batch;
+	return (0);
+}
+
+/* Claim as many due rows as there is room for, and start them. */
+static int
+sched_claim(struct sched *s, size_t *nclaimed)
+{
+	struct env	*env = s->env;
+	struct delivery	**list;
+	size_t		 n, i, room, used;
+	char		*cause = NULL;
+	int		 rv;
+
+	*nclaimed = 0;
+	used = s->njobs + s->nrecs;
+	room = (size_t)env->cfg->delivery.max_in_flight;
+	room = used >= room ? 0 : room - used;
+	if (room > (size_t)env->cfg->delivery.batch)
+		room = (size_t)env->cfg->delivery.batch;
+	if (room == 0 || env->stopping)
+		return (0);
+	rv = store_claim(env->store, env->cfg, util_now_ms(), room, &list, &n,
+	    &cause);
+	if (rv != STORE_OK) {
+		if (rv != STORE_BUSY)
+			log_warnx("claiming due notifications: %s", cause);
+		free(cause);
+		return (-1);
+	}
+	for (i = 0; i < n; i++)
+		sched_start(s, list[i]);
+	free(list);
+	*nclaimed = n;
+	return (0);
+}
+
+/* Arm the one timer for the next due row, or sleep. */
+static int
+sched_arm(struct sched *s)
+{
+	struct env	*env = s->env;
+	int64_t		 due, now = util_now_ms(), wait;
+	struct timeval	 tv;
+	char		*cause = NULL;
+	int		 rv;
+
+	evtimer_del(s->timer);
+	rv = store_next_due(env->store, &env->cfg->delivery, now, &due, &cause);
+	if (rv != STORE_OK) {
+		free(cause);
+		return (-1);
+	}
+	if (due < 0) {
+		if (env->once && s->njobs == 0 && s->nrecs == 0)
+			event_base_loopexit(env->base, NULL);
+		return (0);
+	}
+	wait = due > now ? due - now : 0;
+	if (env->once && wait > 0 && s->njobs == 0 && s->nrecs == 0) {
+		log_info("nothing due now (next in %lld s); exiting (-o)",
+		    (long long)(wait / 1000));
+		event_base_loopexit(env->base, NULL);
+		return (0);
+	}
+	/* room is full: the next completion kicks us */
+	if (wait == 0 && s->njobs + s->nrecs >=
+	    (size_t)env->cfg->delivery.max_in_flight)
+		return (0);
+	tv.tv_sec = wait / 1000;
+	tv.tv_usec = (wait % 1000) * 1000;
+	evtimer_add(s->timer, &tv);
+	return (0);
+}
+
+/* One cycle: record, expand, claim, arm. */
+static void
+sched_run(struct sched *s)
+{
+	size_t	 n;
+	int	 more = 0;
+
+	if (evtimer_pending(s->busy, NULL))
+		return;		/* waiting out a locked database */
+	if (sched_flush(s) == -1)
+		return;
+	if (!s->env->stopping && sched_expand(s, &more) == -1) {
+		sched_busy(s, "expand");
+		return;
+	}
+	if (sched_claim(s, &n) == -1) {
+		sched_busy(s, "claim");
+		return;
+	}
+	s->busy_ms = 0;
+	if (s->env->stopping) {
+		if (s->njobs == 0 && s->nrecs == 0 && s->drained != NULL)
+			s->drained(s->env);
+		return;
+	}
+	if (more || n > 0)
+		sched_kick(s);	/* more may be waiting: go again next turn */
+	else if (sched_arm(s) == -1)
+		sched_busy(s, "next due");
+}
+
+static void
+sched_kick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	sched_run(arg);
+}
+
+/* Outcomes are waiting: write them, then look for more work. */
+static void
+sched_flush_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct sched	*s = arg;
+
+	(void)fd;
+	(void)what;
+	if (evtimer_pending(s->busy, NULL))
+		return;
+	if (sched_flush(s) == 0)
+		sched_run(s);
+}
+
+void
+sched_kick(struct sched *s)
+{
+	event_active(s->kick, EV_TIMEOUT, 0);
+}
+
+size_t
+sched_inflight(const struct sched *s)
+{
+	return (s->njobs);
+}
+
+void
+sched_drain(struct sched *s, void (*done)(struct env *))
+{
+	s->drained = done;
+	evtimer_del(s->timer);
+	sched_kick(s);
+}
+
+struct sched *
+sched_new(struct env *env)
+{
+	struct sched	*s = xcalloc(1, sizeof(*s));
+
+	s->env = env;
+	s->kick = event_new(env->base, -1, 0, sched_kick_cb, s);
+	s->timer = evtimer_new(env->base, sched_kick_cb, s);
+	s->flush = event_new(env->base, -1, 0, sched_flush_cb, s);
+	s->busy = evtimer_new(env->base, sched_kick_cb, s);
+	if (s->kick == NULL || s->timer == NULL || s->flush == NULL ||
+	    s->busy == NULL)
+		fatalx("sched: event_new failed");
+	return (s);
+}
+
+void
+sched_free(struct sched *s)
+{
+	char	*cause = NULL;
+
+	if (s == NULL)
+		return;
+	if (s->nrecs > 0 && store_record(s->env->store, s->recs, s->nrecs,
+	    &cause) != STORE_OK) {
+		log_warnx("%zu outcomes could not be written (%s); the rows "
+		    "stay leased and are sent again after a restart", s->nrecs,
+		    cause);
+		free(cause);
+	}
+	event_free(s->kick);
+	event_free(s->timer);
+	event_free(s->flush);
+	event_free(s->busy);
+	free(s->recs);
+	free(s);
+}

@@ -1,0 +1,115 @@
+/*
+ * store.h - the durable queue, behind an interface a PostgreSQL backend
+ * could implement too.
+ *
+ * Contract: every function that writes does so in one transaction and
+ * either commits all of it or nothing (returning STORE_BUSY when the
+ * database is locked by another process, so the caller retries later on a
+ * timer instead of blocking the loop). No transaction is ever held across a
+ * network call. Strings handed out are copies owned by the caller.
+ */
+#ifndef HUIGAO_STORE_H
+#define HUIGAO_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "huigao.h"
+
+#define STORE_OK	0
+#define STORE_ERR	(-1)
+#define STORE_BUSY	(-2)
+
+struct migration {
+	int		 version;
+	const char	*name;
+	const char	*sql;
+};
+extern const struct migration store_migrations[];
+extern const size_t store_nmigrations;
+
+struct store;
+
+/* A claimed notification: everything needed to send it, copied. */
+struct delivery {
+	int64_t		 id;
+	int64_t		 attempt_id;	/* the attempts row opened at claim */
+	int		 attempts;	/* including this one */
+	int64_t		 queued_ms;
+	int64_t		 committed_ms;
+	int64_t		 started_ms;
+	char		*key;
+	char		*channel;
+	char		*recipient;
+	char		*body;
+	char		*sign;
+	char		*vars;
+	char		*case_no;
+	char		*step_code;
+	char		*label;
+	char		*court;
+	char		*gateway;	/* gateway chosen at claim */
+	char		 masked_to[64];
+};
+
+/* What to write back for one finished delivery. */
+struct outcome_rec {
+	int64_t		 id;
+	int64_t		 attempt_id;
+	const char	*state;		/* "sent", "pending", "dead" */
+	const char	*outcome;	/* "ok", "tempfail", "permfail" */
+	int64_t		 next_attempt_ms;	/* for "pending" */
+	long		 http_status;
+	int64_t		 finished_ms;
+	int64_t		 duration_ms;
+	char		 provider_id[128];
+	char		 error[320];
+};
+
+struct expand_stats {
+	size_t		 events;
+	size_t		 created;	/* notifications inserted as pending */
+	size_t		 suppressed;
+	size_t		 dead;
+	size_t		 updated;	/* re-rendered by an update event */
+};
+
+#define STORE_CREATE	0x1	/* create the file if missing (huigaoctl init) */
+#define STORE_READONLY	0x2
+
+int	 store_open(const char *path, int flags, struct store **, char **cause);
+void	 store_close(struct store *);
+/* Apply pending migrations; *from and *to receive the versions. */
+int	 store_migrate(struct store *, int *from, int *to, char **cause);
+/* The schema version must equal the newest migration. */
+int	 store_check_schema(struct store *, char **cause);
+/* PRAGMA data_version: changes when another connection commits. */
+int64_t	 store_data_version(struct store *);
+/* Rows left in 'sending' by a dead process go back to 'pending'. */
+int	 store_reclaim(struct store *, int64_t now_ms, size_t *n, char **cause);
+/* step_events after the high-water mark -> notifications, one transaction. */
+int	 store_expand(struct store *, const struct config *, int64_t now_ms,
+	    size_t max, struct expand_stats *, char **cause);
+/*
+ * Lease up to `max` due rows (next_attempt_at <= now), open an attempts
+ * row for each, in one transaction. Rows that cannot be sent (no route,
+ * outside the window) are rescheduled or ended here, not returned.
+ */
+int	 store_claim(struct store *, const struct config *, int64_t now_ms,
+	    size_t max, struct delivery ***out, size_t *nout, char **cause);
+/*
+ * The earliest time a pending row may be claimed, or -1 when there is
+ * none; non-urgent rows wait for the sending window when one is set.
+ */
+int	 store_next_due(struct store *, const struct delivery_cfg *,
+	    int64_t now_ms, int64_t *due_ms, char **cause);
+/* Write a batch of outcomes in one transaction. */
+int	 store_record(struct store *, const struct outcome_rec *, size_t,
+	    char **cause);
+/* Count rows per state, for logs and huigaoctl. */
+int	 store_count_state(struct store *, const char *state, int64_t *n);
+void	 delivery_free(struct delivery *);
+/* The underlying handle, for huigaoctl's read-only queries. */
+struct sqlite3 *store_db(struct store *);
+
+#endif /* HUIGAO_STORE_H */

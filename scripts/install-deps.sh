@@ -1,0 +1,28 @@
+#!/bin/sh
+# Install the Debian packages huigao needs to build and test.
+# Idempotent: installs only what is missing; needs root (or sudo) when it must install.
+set -eu
+
+PKGS="build-essential pkg-config
+libevent-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev libconfig-dev
+libjansson-dev libssl-dev libsystemd-dev libcmocka-dev
+python3 openssl ca-certificates curl valgrind"
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "install-deps: installing:$missing" >&2
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+	if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
+		echo "install-deps: need root to install:$missing" >&2; exit 1; fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -q --no-install-recommends $missing
