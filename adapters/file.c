@@ -30,7 +30,6 @@ file_init(struct gateway *gw, const config_setting_t *s, const char *cfgdir,
 	config_setting_t	*e;
 	const char		*path;
 
-	(void)cfgdir;
 	if ((e = config_setting_get_member(s, "path")) == NULL ||
 	    (path = config_setting_get_string(e)) == NULL || *path == '\0') {
 		*cause = cfg_error(s, "gateway \"%s\": type file needs \"path\"",
@@ -38,7 +37,9 @@ file_init(struct gateway *gw, const config_setting_t *s, const char *cfgdir,
 		return (-1);
 	}
 	p = xcalloc(1, sizeof(*p));
-	p->path = xstrdup(path);
+	/* relative to the configuration file's directory */
+	p->path = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", cfgdir,
+	    path);
 	if ((e = config_setting_get_member(s, "fsync")) != NULL)
 		p->fsync = config_setting_get_bool(e);
 	gw->priv = p;

@@ -68,12 +68,14 @@ cfg_error(const config_setting_t *s, const char *fmt, ...)
 	va_list		 ap;
 	char		*msg, *out;
 	const char	*file = s ? config_setting_source_file(s) : NULL;
+	int		 line;
 
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	out = xasprintf("%s:%d: %s", file ? file : "?",
-	    s ? (int)config_setting_source_line(s) : 0, msg);
+	line = s ? (int)config_setting_source_line(s) : 0;
+	/* the root group has no line: point at the top of the file */
+	out = xasprintf("%s:%d: %s", file ? file : "?", line > 0 ? line : 1, msg);
 	free(msg);
 	return (out);
 }
@@ -737,7 +739,15 @@ cfg_misc(struct config *c, char **cause)
 	if (cfg_keys(root, top_keys, NULL, "the configuration", cause) == -1 ||
 	    cfg_str(root, "database", &v, 1, cause) == -1)
 		return (-1);
-	c->database = xstrdup(v);
+	/* a relative database path is relative to this file's directory */
+	if (v[0] == '/')
+		c->database = xstrdup(v);
+	else {
+		char	*tmp = xstrdup(c->path);
+
+		c->database = xasprintf("%s/%s", dirname(tmp), v);
+		free(tmp);
+	}
 	if (cfg_str(root, "timezone", &v, 0, cause) == -1)
 		return (-1);
 	c->timezone = xstrdup(v ? v : "Asia/Shanghai");
