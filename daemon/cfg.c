@@ -19,7 +19,8 @@
 #include "huigao.h"
 #include "adapter.h"
 
-static const char *const channel_names[CH_COUNT] = { "sms", "wechat", "email" };
+static const char *const channel_names[CH_COUNT + 1] = { "sms", "wechat",
+    "email", NULL };
 
 /* An integer parameter with its range; values in seconds become ms. */
 struct intparam {

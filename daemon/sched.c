@@ -103,8 +103,9 @@ sched_decide(const struct job *j, const struct result *res, int64_t now,
 		return;
 	}
 	r->state = "dead";
-	snprintf(r->error, sizeof(r->error), "gave up (%s) after %d attempts; last error: %s",
-	    backoff_verdict_str(v), j->d->attempts, res->error);
+	snprintf(r->error, sizeof(r->error), "gave up (%s) after %d "
+	    "attempts; last error: %s", backoff_verdict_str(v),
+	    j->d->attempts, res->error);
 }
 
 /* Queue the write of an outcome; flush on the next loop turn. */
