@@ -1,0 +1,265 @@
+/*
+ * test_webhook.c - the webhook adapter without a network: the Standard
+ * Webhooks signature against its published vector, the request it builds
+ * against a golden file, and the classification of gateway answers.
+ * Run from the repository root (it loads tests/configs/good/full.conf).
+ * HUIGAO_UPDATE_GOLDEN=1 rewrites the golden file instead of comparing.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "huigao.h"
+#include "adapter.h"
+
+#define GOLDEN	"tests/golden/webhook-request.txt"
+
+/* standard-webhooks/standard-webhooks libraries/python/tests/test_webhooks.py */
+static void
+test_standard_webhooks_published_vector(void **state)
+{
+	const char	*body = "{\"test\": 2432232314}";
+	char		 sig[128], *cause = NULL;
+
+	(void)state;
+	assert_int_equal(webhook_sign("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+	    "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body, strlen(body),
+	    sig, sizeof(sig), &cause), 0);
+	assert_string_equal(sig, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+	/* the same file's negative case differs in the last character */
+	assert_string_not_equal(sig,
+	    "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OA=");
+}
+
+static void
+test_standard_webhooks_signature_covers_the_body(void **state)
+{
+	char	 a[128], b[128], *cause = NULL;
+
+	(void)state;
+	assert_int_equal(webhook_sign("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+	    "id", 1, "{}", 2, a, sizeof(a), &cause), 0);
+	assert_int_equal(webhook_sign("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+	    "id", 1, "{ }", 3, b, sizeof(b), &cause), 0);
+	assert_string_not_equal(a, b);
+	assert_int_equal(webhook_sign("not base64!", "id", 1, "{}", 2, a,
+	    sizeof(a), &cause), -1);
+	assert_non_null(cause);
+	free(cause);
+}
+
+/* A fixed message, as the scheduler would fill it. */
+static void
+fixed_message(struct message *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->id = 42;
+	m->key = "hg-7-3-sms";
+	m->channel = "sms";
+	m->to = "13812345678";
+	m->text = "【沽源县人民法院】(2024)冀0724执1234号案已冻结被执行人银行存款"
+	    "123456.78元。";
+	m->sign = "沽源县人民法院";
+	m->case_no = "(2024)冀0724执1234号";
+	m->step = "ENF_DEPOSIT_FROZEN";
+	m->label = "冻结银行存款";
+	m->court = "gy";
+	m->vars = "{}";
+	m->attempt = 1;
+	m->now_ms = 1614265330000LL;
+}
+
+/* The request as text: method, URL, headers, blank line, body. */
+static char *
+request_text(const struct request *r)
+{
+	char	*s = xasprintf("%s %s\n", r->method, r->url), *t;
+	size_t	 i;
+
+	for (i = 0; i < r->nheaders; i++) {
+		t = xasprintf("%s%s\n", s, r->headers[i]);
+		free(s);
+		s = t;
+	}
+	t = xasprintf("%s\n%.*s\n", s, (int)r->bodylen, r->body);
+	free(s);
+	return (t);
+}
+
+static char *
+slurp(const char *path)
+{
+	FILE	*f = fopen(path, "r");
+	char	*buf;
+	long	 n;
+
+	if (f == NULL)
+		return (NULL);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = xmalloc((size_t)n + 1);
+	buf[fread(buf, 1, (size_t)n, f)] = '\0';
+	fclose(f);
+	return (buf);
+}
+
+static void
+test_webhook_request_matches_golden(void **state)
+{
+	struct config	*cfg;
+	struct gateway	*gw;
+	struct message	 m;
+	struct request	 req;
+	char		*cause = NULL, *got, *want;
+	FILE		*f;
+
+	(void)state;
+	cfg = cfg_load("tests/configs/good/full.conf", &cause);
+	if (cfg == NULL)
+		fail_msg("%s", cause);
+	assert_non_null(gw = cfg_gateway(cfg, "hook"));
+	fixed_message(&m);
+	memset(&req, 0, sizeof(req));
+	assert_int_equal(gw->ad->build(gw, &m, &req, &cause), 0);
+	got = request_text(&req);
+	if (getenv("HUIGAO_UPDATE_GOLDEN") != NULL) {
+		assert_non_null(f = fopen(GOLDEN, "w"));
+		fputs(got, f);
+		fclose(f);
+	}
+	assert_non_null(want = slurp(GOLDEN));
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+	request_clear(&req);
+	cfg_unref(cfg);
+}
+
+static void
+test_webhook_without_secret_has_no_signature(void **state)
+{
+	struct config	*cfg;
+	struct gateway	*gw;
+	struct message	 m;
+	struct request	 req;
+	char		*cause = NULL, *got;
+
+	(void)state;
+	assert_non_null(cfg = cfg_load("tests/configs/good/full.conf", &cause));
+	assert_non_null(gw = cfg_gateway(cfg, "backup"));
+	fixed_message(&m);
+	memset(&req, 0, sizeof(req));
+	assert_int_equal(gw->ad->build(gw, &m, &req, &cause), 0);
+	got = request_text(&req);
+	assert_non_null(strstr(got, "Idempotency-Key: hg-7-3-sms\n"));
+	assert_null(strstr(got, "webhook-signature"));
+	free(got);
+	request_clear(&req);
+	cfg_unref(cfg);
+}
+
+struct answer {
+	long		 status;
+	const char	*body;
+	int64_t		 retry_after;
+	enum outcome	 want;
+	const char	*reason;	/* substring of the error, or NULL */
+};
+
+static const struct answer answers[] = {
+	{ 200, "{\"id\":\"m-1\"}", -1, OUTCOME_OK, NULL },
+	{ 202, "", -1, OUTCOME_OK, NULL },
+	{ 204, NULL, -1, OUTCOME_OK, NULL },
+	{ 400, "{\"error\":\"invalid number\"}", -1, OUTCOME_PERMFAIL,
+	    "HTTP 400: invalid number" },
+	{ 401, "unauthorized", -1, OUTCOME_PERMFAIL, "HTTP 401: unauthorized" },
+	{ 404, "", -1, OUTCOME_PERMFAIL, "HTTP 404" },
+	{ 408, "", -1, OUTCOME_TEMPFAIL, "HTTP 408" },
+	{ 425, "", -1, OUTCOME_TEMPFAIL, "HTTP 425" },
+	{ 429, "{\"message\":\"slow down\"}", 2000, OUTCOME_TEMPFAIL,
+	    "HTTP 429: slow down" },
+	{ 500, "<html>oops</html>", -1, OUTCOME_TEMPFAIL, "HTTP 500" },
+	{ 503, "", 30000, OUTCOME_TEMPFAIL, "HTTP 503" },
+	{ 301, "", -1, OUTCOME_PERMFAIL, "redirects are not followed" },
+	{ 200, "not json at all", -1, OUTCOME_OK, NULL },
+};
+
+static void
+test_webhook_answers_are_classified(void **state)
+{
+	struct result	 res;
+	struct response	 resp;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(answers) / sizeof(answers[0]); i++) {
+		memset(&resp, 0, sizeof(resp));
+		memset(&res, 0, sizeof(res));
+		resp.status = answers[i].status;
+		resp.body = answers[i].body;
+		resp.bodylen = answers[i].body ? strlen(answers[i].body) : 0;
+		resp.retry_after_ms = answers[i].retry_after;
+		adapter_webhook.parse(NULL, NULL, &resp, &res);
+		if (res.outcome != answers[i].want)
+			fail_msg("HTTP %ld: outcome %d, want %d", answers[i].status,
+			    res.outcome, answers[i].want);
+		assert_int_equal(res.http_status, answers[i].status);
+		assert_int_equal(res.retry_after_ms, answers[i].retry_after);
+		if (answers[i].reason != NULL &&
+		    strstr(res.error, answers[i].reason) == NULL)
+			fail_msg("HTTP %ld: error \"%s\", want \"%s\"",
+			    answers[i].status, res.error, answers[i].reason);
+	}
+}
+
+static void
+test_webhook_provider_id_is_taken_from_the_answer(void **state)
+{
+	struct result	 res;
+	struct response	 resp;
+
+	(void)state;
+	memset(&resp, 0, sizeof(resp));
+	memset(&res, 0, sizeof(res));
+	resp.status = 200;
+	resp.body = "{\"id\":\"SM123\"}";
+	resp.bodylen = strlen(resp.body);
+	adapter_webhook.parse(NULL, NULL, &resp, &res);
+	assert_string_equal(res.provider_id, "SM123");
+}
+
+static void
+test_request_header_injection_is_refused(void **state)
+{
+	struct request	 req;
+
+	(void)state;
+	memset(&req, 0, sizeof(req));
+	assert_int_equal(request_add_header(&req, "X-A: %s", "ok"), 0);
+	assert_int_equal(request_add_header(&req, "X-B: %s", "a\r\nEvil: 1"), -1);
+	assert_int_equal(req.nheaders, 1);
+	request_clear(&req);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_standard_webhooks_published_vector),
+		cmocka_unit_test(test_standard_webhooks_signature_covers_the_body),
+		cmocka_unit_test(test_webhook_request_matches_golden),
+		cmocka_unit_test(test_webhook_without_secret_has_no_signature),
+		cmocka_unit_test(test_webhook_answers_are_classified),
+		cmocka_unit_test(test_webhook_provider_id_is_taken_from_the_answer),
+		cmocka_unit_test(test_request_header_injection_is_refused),
+	};
+
+	log_init("test_webhook", 0);
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
