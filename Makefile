@@ -39,7 +39,8 @@ LDLIBS	+= $(PKG_LIBS) -lm
 
 LIB_SRC	= daemon/log.c daemon/util.c daemon/text.c daemon/backoff.c \
 	  daemon/cfg.c daemon/policy.c daemon/store.c \
-	  adapters/adapters.c adapters/console.c adapters/file.c adapters/webhook.c
+	  adapters/adapters.c adapters/console.c adapters/file.c adapters/webhook.c \
+	  adapters/aliyun.c adapters/tencent.c adapters/twilio.c adapters/kannel.c
 DAEMON_SRC = daemon/huigaod.c daemon/watch.c daemon/sched.c daemon/http.c
 CTL_SRC	= daemon/huigaoctl.c
 UNIT_SRC = $(wildcard tests/unit/test_*.c)

@@ -31,6 +31,9 @@ struct message {
 	const char	*vars;		/* JSON object: the rendered variables */
 	int		 attempt;	/* 1 for the first attempt */
 	int64_t		 now_ms;	/* wall clock for timestamps in signatures */
+	const struct vtpl *tpl;		/* the step's vendor template, or NULL */
+	const char	*callback_url;	/* receipts: our public base URL, or NULL */
+	const char	*receipt_token;	/* receipts: per-message token (hex) */
 };
 
 #define REQ_MAX_HEADERS	16
@@ -58,12 +61,18 @@ struct result {
 	int64_t		 retry_after_ms; /* -1 when none */
 	char		 provider_id[128];
 	char		 error[256];	/* a readable reason; never a secret */
+	int		 gwfault;	/* the gateway's fault (outage, balance,
+					 * credentials, flow control): the next
+					 * attempt fails over to the next gateway */
 };
 
 struct adapter {
 	const char		*name;
 	const char *const	*keys;		/* the adapter's own config keys, NULL-terminated */
 	int			 needs_url;	/* `url` (or `endpoint`) is required */
+	int			 templated;	/* a template vendor: it adds the
+						 * signature itself and needs a
+						 * vendor_templates entry per step */
 	int	(*init)(struct gateway *, const config_setting_t *, const char *cfgdir,
 		    char **cause);
 	int	(*build)(const struct gateway *, const struct message *,
@@ -88,6 +97,10 @@ void	 adapter_classify_http(const struct response *, struct result *);
 extern const struct adapter adapter_console;
 extern const struct adapter adapter_file;
 extern const struct adapter adapter_webhook;
+extern const struct adapter adapter_aliyun;
+extern const struct adapter adapter_tencent;
+extern const struct adapter adapter_twilio;
+extern const struct adapter adapter_kannel;
 
 /* webhook.c, exported for tests: the Standard Webhooks signature "v1,<base64>". */
 int	 webhook_sign(const char *secret, const char *msg_id, int64_t ts,

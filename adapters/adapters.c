@@ -15,6 +15,10 @@ static const struct adapter *const adapters[] = {
 	&adapter_console,
 	&adapter_file,
 	&adapter_webhook,
+	&adapter_aliyun,
+	&adapter_tencent,
+	&adapter_twilio,
+	&adapter_kannel,
 };
 #define NADAPTERS (sizeof(adapters) / sizeof(adapters[0]))
 

@@ -55,12 +55,13 @@ static const char *const step_keys[] = { "label", "notify", "text", "urgent",
     "vendor_templates", "channels", NULL };
 static const char *const gw_common_keys[] = { "name", "type", "url",
     "endpoint", "allow_http", "connect_timeout", "timeout", "max_in_flight",
-    NULL };
+    "rate", "max_parts", NULL };
+static const char *const vtpl_keys[] = { "id", "params", NULL };
 static const char *const delivery_keys[] = { "batch", "max_in_flight",
     "retry_base", "retry_max", "max_attempts", "max_age", "window",
     "poll_interval", "lease", "drain", "max_response", NULL };
 static const char *const status_keys[] = { "listen", "token", "token_file",
-    NULL };
+    "callback_url", NULL };
 static const char *const log_keys[] = { "level", NULL };
 
 char *
@@ -402,6 +403,84 @@ cfg_step_text(struct step_cfg *st, config_setting_t *e, char **cause)
 	return (0);
 }
 
+/* One entry of params: "var" or "vendorkey=var". */
+static void
+vtpl_param(struct vtpl *t, const char *p)
+{
+	const char	*eq = strchr(p, '=');
+
+	t->keys[t->n] = eq ? xstrndup(p, (size_t)(eq - p)) : xstrdup(p);
+	t->vars[t->n] = xstrdup(eq ? eq + 1 : p);
+	t->n++;
+}
+
+/* vendor_templates = { gw = { id = "..."; params = [ ... ]; }; ... } */
+static int
+cfg_step_vtpls(struct step_cfg *st, config_setting_t *e, char **cause)
+{
+	config_setting_t	*g = config_setting_get_member(e,
+	    "vendor_templates"), *t, *l;
+	const char		*id, *p;
+	struct vtpl		*v;
+	int			 i, j, n, np;
+
+	if (g == NULL)
+		return (0);
+	if (!config_setting_is_group(g)) {
+		*cause = cfg_error(g, "step %s: vendor_templates must be a group "
+		    "keyed by gateway name", st->code);
+		return (-1);
+	}
+	n = config_setting_length(g);
+	st->vtpls = xcalloc((size_t)n, sizeof(*st->vtpls));
+	for (i = 0; i < n; i++) {
+		t = config_setting_get_elem(g, (unsigned)i);
+		v = &st->vtpls[st->nvtpls++];
+		v->gateway = xstrdup(config_setting_name(t));
+		if (!config_setting_is_group(t) ||
+		    cfg_keys(t, vtpl_keys, NULL, "a vendor template", cause) ==
+		    -1 || cfg_str(t, "id", &id, 1, cause) == -1) {
+			if (*cause == NULL)
+				*cause = cfg_error(t, "vendor_templates.%s must "
+				    "be a group { id = ...; params = [...]; }",
+				    v->gateway);
+			return (-1);
+		}
+		v->id = xstrdup(id);
+		l = config_setting_get_member(t, "params");
+		np = l ? config_setting_length(l) : 0;
+		if (l != NULL && !config_setting_is_array(l) &&
+		    !config_setting_is_list(l)) {
+			*cause = cfg_error(l, "params must be a list of names");
+			return (-1);
+		}
+		v->keys = xcalloc((size_t)np + 1, sizeof(char *));
+		v->vars = xcalloc((size_t)np + 1, sizeof(char *));
+		for (j = 0; j < np; j++) {
+			if ((p = config_setting_get_string_elem(l, j)) == NULL ||
+			    *p == '\0') {
+				*cause = cfg_error(l, "params must be non-empty "
+				    "strings");
+				return (-1);
+			}
+			vtpl_param(v, p);
+		}
+	}
+	return (0);
+}
+
+const struct vtpl *
+cfg_vtpl(const struct step_cfg *st, const char *gateway)
+{
+	size_t	 i;
+
+	for (i = 0; st != NULL && gateway != NULL && i < st->nvtpls; i++) {
+		if (strcmp(st->vtpls[i].gateway, gateway) == 0)
+			return (&st->vtpls[i]);
+	}
+	return (NULL);
+}
+
 /* One step of the catalogue. */
 static int
 cfg_step_one(struct config *c, config_setting_t *e, char **cause)
@@ -425,7 +504,8 @@ cfg_step_one(struct config *c, config_setting_t *e, char **cause)
 	    cfg_step_channels(st, e, cause) == -1)
 		return (-1);
 	st->label = xstrdup(label);
-	st->vendor_templates = config_setting_get_member(e, "vendor_templates");
+	if (cfg_step_vtpls(st, e, cause) == -1)
+		return (-1);
 	if (text == NULL) {
 		if (st->roles != 0) {
 			*cause = cfg_error(e, "step %s notifies parties but has "
@@ -506,6 +586,33 @@ cfg_gw_url(struct gateway *gw, config_setting_t *e, char **cause)
 	return (-1);
 }
 
+/* rate: messages per second, an integer or a real, 0 = unlimited. */
+static int
+cfg_rate(const config_setting_t *g, double *out, char **cause)
+{
+	config_setting_t	*s = config_setting_get_member(g, "rate");
+
+	*out = 0;
+	if (s == NULL)
+		return (0);
+	if (config_setting_type(s) == CONFIG_TYPE_FLOAT)
+		*out = config_setting_get_float(s);
+	else if (config_setting_type(s) == CONFIG_TYPE_INT ||
+	    config_setting_type(s) == CONFIG_TYPE_INT64)
+		*out = (double)config_setting_get_int64(s);
+	else {
+		*cause = cfg_error(s, "\"rate\" must be a number (messages "
+		    "per second)");
+		return (-1);
+	}
+	if (*out < 0 || *out > 100000) {
+		*cause = cfg_error(s, "\"rate\" is %g; it must be between 0 "
+		    "and 100000", *out);
+		return (-1);
+	}
+	return (0);
+}
+
 /* The keys every gateway shares. */
 static int
 cfg_gw_common(struct config *c, struct gateway *gw, config_setting_t *e,
@@ -544,6 +651,11 @@ cfg_gw_common(struct config *c, struct gateway *gw, config_setting_t *e,
 	if (cfg_int(e, "max_in_flight", 32, 1, 10000, &v, cause) == -1)
 		return (-1);
 	gw->max_in_flight = (int)v;
+	if (cfg_int(e, "max_parts", 0, 0, 10, &v, cause) == -1)
+		return (-1);
+	gw->max_parts = (int)v;
+	if (cfg_rate(e, &gw->rate, cause) == -1)
+		return (-1);
 	return (cfg_gw_url(gw, e, cause));
 }
 
@@ -626,12 +738,54 @@ cfg_routes(struct config *c, config_setting_t *g, char **cause)
 	return (0);
 }
 
-/* Every channel a step uses needs a route. */
+/* A step routed to a template vendor needs that vendor's template id. */
+static int
+cfg_check_vtpls(struct config *c, const struct step_cfg *st,
+    config_setting_t *where, char **cause)
+{
+	const struct route_cfg	*r;
+	size_t			 i;
+	int			 ch;
+
+	for (i = 0; i < st->nvtpls; i++) {
+		if (cfg_gateway(c, st->vtpls[i].gateway) == NULL) {
+			*cause = cfg_error(where, "step %s: vendor_templates "
+			    "names unknown gateway \"%s\"", st->code,
+			    st->vtpls[i].gateway);
+			return (-1);
+		}
+	}
+	for (ch = 0; ch < CH_COUNT && st->roles != 0; ch++) {
+		if ((st->channels & (1u << ch)) == 0)
+			continue;
+		r = &c->routes[ch];
+		for (i = 0; i < r->ngws; i++) {
+			if (r->gws[i]->ad->templated &&
+			    cfg_vtpl(st, r->gws[i]->name) == NULL) {
+				*cause = cfg_error(where, "step %s is routed to "
+				    "gateway \"%s\" (type %s) but has no "
+				    "vendor_templates.%s template id", st->code,
+				    r->gws[i]->name, r->gws[i]->ad->name,
+				    r->gws[i]->name);
+				return (-1);
+			}
+		}
+	}
+	return (0);
+}
+
+/* Every channel a step uses needs a route (and its vendor templates). */
 static int
 cfg_check_routes(struct config *c, config_setting_t *steps, char **cause)
 {
 	size_t	 i;
 	int	 ch;
+
+	for (i = 0; i < c->nsteps; i++) {
+		if (cfg_check_vtpls(c, &c->steps[i], config_setting_get_member(
+		    steps, c->steps[i].code), cause) == -1)
+			return (-1);
+	}
 
 	for (i = 0; i < c->nsteps; i++) {
 		if (c->steps[i].roles == 0)
@@ -732,7 +886,7 @@ cfg_delivery(struct config *c, config_setting_t *g, char **cause)
 
 /* A group of simple string keys: status, log. */
 static int
-cfg_misc(struct config *c, char **cause)
+cfg_misc(struct config *c, const char *dir, char **cause)
 {
 	config_setting_t	*root = config_root_setting(&c->lc), *g;
 	const char		*v;
@@ -767,6 +921,12 @@ cfg_misc(struct config *c, char **cause)
 			free(c->status_listen);
 			c->status_listen = xstrdup(v);
 		}
+		if (cfg_str(g, "callback_url", &v, 0, cause) == -1)
+			return (-1);
+		if (v != NULL)
+			c->callback_url = xstrdup(v);
+		if (cfg_secret(g, "token", dir, &c->status_token, cause) == -1)
+			return (-1);
 	}
 	if ((g = config_setting_get_member(root, "log")) != NULL) {
 		if (cfg_keys(g, log_keys, NULL, "log", cause) == -1 ||
@@ -852,7 +1012,7 @@ cfg_load(const char *path, char **cause)
 	if (cfg_parse(c, path, &dir, cause) == -1)
 		goto fail;
 	root = config_root_setting(&c->lc);
-	if (cfg_misc(c, cause) == -1 ||
+	if (cfg_misc(c, dir, cause) == -1 ||
 	    cfg_courts(c, config_setting_get_member(root, "courts"), cause) ==
 	    -1 ||
 	    cfg_steps(c, config_setting_get_member(root, "steps"), cause) ==
@@ -881,6 +1041,24 @@ cfg_ref(struct config *c)
 	return (c);
 }
 
+static void
+vtpl_free(struct step_cfg *st)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < st->nvtpls; i++) {
+		for (j = 0; j < st->vtpls[i].n; j++) {
+			free(st->vtpls[i].keys[j]);
+			free(st->vtpls[i].vars[j]);
+		}
+		free(st->vtpls[i].keys);
+		free(st->vtpls[i].vars);
+		free(st->vtpls[i].gateway);
+		free(st->vtpls[i].id);
+	}
+	free(st->vtpls);
+}
+
 /* Free everything the loader allocated. */
 static void
 cfg_free(struct config *c)
@@ -897,6 +1075,7 @@ cfg_free(struct config *c)
 		free(c->steps[i].code);
 		free(c->steps[i].label);
 		free(c->steps[i].text);
+		vtpl_free(&c->steps[i]);
 	}
 	for (i = 0; i < c->ngws; i++) {
 		if (c->gws[i].ad != NULL && c->gws[i].ad->free != NULL)
@@ -913,6 +1092,10 @@ cfg_free(struct config *c)
 	free(c->timezone);
 	free(c->log_level);
 	free(c->status_listen);
+	if (c->status_token != NULL)
+		explicit_bzero(c->status_token, strlen(c->status_token));
+	free(c->status_token);
+	free(c->callback_url);
 	free(c->path);
 	config_destroy(&c->lc);
 	free(c);

@@ -156,6 +156,15 @@ struct court_cfg {
 	char		*sign;		/* without 【】 */
 };
 
+/* A vendor's approved template for one step on one gateway. */
+struct vtpl {
+	char		*gateway;	/* gateway name */
+	char		*id;		/* the vendor's template id / code */
+	char		**keys;		/* the vendor's parameter names, in order */
+	char		**vars;		/* the huigao variable each one takes */
+	size_t		 n;
+};
+
 struct step_cfg {
 	char		*code;
 	char		*label;
@@ -163,7 +172,8 @@ struct step_cfg {
 	unsigned	 roles;		/* ROLE_* bits to notify */
 	unsigned	 channels;	/* 1 << CH_* */
 	int		 urgent;	/* bypasses the sending window */
-	config_setting_t *vendor_templates; /* borrowed from the config tree */
+	struct vtpl	*vtpls;		/* vendor_templates, per gateway */
+	size_t		 nvtpls;
 	int		 line;
 };
 
@@ -175,9 +185,11 @@ struct gateway {
 	long		 connect_timeout_ms;
 	long		 timeout_ms;
 	int		 max_in_flight;
+	double		 rate;		/* messages per second, 0 = unlimited */
+	int		 max_parts;	/* SMS parts a message may take, 0 = no limit */
 	void		*priv;		/* the adapter's own */
 	int		 line;
-	/* runtime, owned by the scheduler */
+	/* runtime, owned by the scheduler; reset when a reload swaps the config */
 	int		 inflight;
 };
 
@@ -208,6 +220,8 @@ struct config {
 	char		*timezone;
 	char		*log_level;
 	char		*status_listen;
+	char		*status_token;	/* bearer token for the status server, or NULL */
+	char		*callback_url;	/* public base URL of the status server for receipts, or NULL */
 	struct court_cfg *courts;
 	size_t		 ncourts;
 	struct step_cfg	*steps;		/* sorted by code */
@@ -226,6 +240,8 @@ void	 cfg_unref(struct config *);
 const struct court_cfg *cfg_court(const struct config *, const char *key);
 const struct step_cfg *cfg_step(const struct config *, const char *code);
 struct gateway *cfg_gateway(const struct config *, const char *name);
+/* The vendor template of a step for a gateway, or NULL. */
+const struct vtpl *cfg_vtpl(const struct step_cfg *, const char *gateway);
 const char *cfg_channel_name(enum channel);
 int	 cfg_channel_parse(const char *);	/* -1 if unknown */
 unsigned cfg_role_parse(const char *);		/* ROLE_* or 0 */

@@ -1,0 +1,8 @@
+/*
+ * kannel.c - placeholder; being written (issue 3).
+ */
+#include "adapter.h"
+
+const struct adapter adapter_kannel = {
+	.name = "kannel",
+};

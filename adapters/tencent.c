@@ -1,0 +1,8 @@
+/*
+ * tencent.c - placeholder; being written (issue 3).
+ */
+#include "adapter.h"
+
+const struct adapter adapter_tencent = {
+	.name = "tencent",
+};
