@@ -205,6 +205,8 @@ sched_message(const struct job *j, struct message *m)
 	m->vars = d->vars ? d->vars : "{}";
 	m->attempt = d->attempts;
 	m->now_ms = util_now_ms();
+	m->tpl = cfg_vtpl(cfg_step(j->cfg, d->step_code), j->gw->name);
+	m->callback_url = j->cfg->callback_url;
 }
 
 /* Start one claimed delivery on its gateway. */
@@ -235,6 +237,12 @@ sched_start(struct sched *s, struct delivery *d)
 		return;
 	}
 	j->gw->inflight++;
+	if (j->gw->ad->send_local == NULL && j->gw->ad->build == NULL) {
+		result_set(&res, OUTCOME_PERMFAIL, "gateway type %s cannot send",
+		    j->gw->ad->name);
+		sched_done(j, &res, 0);
+		return;
+	}
 	sched_message(j, &m);
 	if (j->gw->ad->send_local != NULL) {
 		j->gw->ad->send_local(j->gw, &m, &res);

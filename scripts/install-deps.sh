@@ -3,10 +3,14 @@
 # Idempotent: installs only what is missing; needs root (or sudo) when it must install.
 set -eu
 
+# build: compiler and the libraries of DESIGN.md
 PKGS="build-essential pkg-config
 libevent-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev libconfig-dev
-libjansson-dev libssl-dev libsystemd-dev libcmocka-dev
-python3 openssl ca-certificates curl valgrind"
+libjansson-dev libssl-dev libsystemd-dev libcmocka-dev tzdata"
+# tests: mock servers, a real Kannel with its fake SMS centre, TLS
+# certificates, man page and unit file checks, the HTML report in a browser
+PKGS="$PKGS python3 openssl ca-certificates curl valgrind procps
+kannel kannel-extras mandoc systemd chromium"
 
 missing=""
 for p in $PKGS; do
