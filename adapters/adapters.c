@@ -158,9 +158,17 @@ adapter_classify_http(const struct response *resp, struct result *res)
 	if (c >= 200 && c < 300) {
 		result_set(res, OUTCOME_OK, "%s", "");
 		classify_id(resp, res);
-	} else if (c == 408 || c == 425 || c == 429 || c >= 500)
+	} else if (c == 408 || c == 425 || c == 429 || c >= 500) {
 		result_set(res, OUTCOME_TEMPFAIL, "HTTP %ld%s%s", c,
 		    why[0] ? ": " : "", why);
+		/* an outage is the gateway's fault; throttling is not */
+		res->gwfault = c >= 500;
+	} else if (c == 401 || c == 403) {
+		/* bad credentials: no message can pass; fail over */
+		result_set(res, OUTCOME_TEMPFAIL, "HTTP %ld%s%s (credentials?)",
+		    c, why[0] ? ": " : "", why);
+		res->gwfault = 1;
+	}
 	else if (c >= 300 && c < 400)
 		result_set(res, OUTCOME_PERMFAIL, "HTTP %ld: redirects are not "
 		    "followed; fix the gateway URL", c);

@@ -55,7 +55,7 @@ static const char *const step_keys[] = { "label", "notify", "text", "urgent",
     "vendor_templates", "channels", NULL };
 static const char *const gw_common_keys[] = { "name", "type", "url",
     "endpoint", "allow_http", "connect_timeout", "timeout", "max_in_flight",
-    "rate", "max_parts", NULL };
+    "rate", "max_parts", "breaker_failures", "breaker_cooldown", NULL };
 static const char *const vtpl_keys[] = { "id", "params", NULL };
 static const char *const delivery_keys[] = { "batch", "max_in_flight",
     "retry_base", "retry_max", "max_attempts", "max_age", "window",
@@ -654,6 +654,12 @@ cfg_gw_common(struct config *c, struct gateway *gw, config_setting_t *e,
 	if (cfg_int(e, "max_parts", 0, 0, 10, &v, cause) == -1)
 		return (-1);
 	gw->max_parts = (int)v;
+	if (cfg_int(e, "breaker_failures", 5, 1, 1000, &v, cause) == -1)
+		return (-1);
+	gw->breaker_failures = (int)v;
+	if (cfg_int(e, "breaker_cooldown", 30, 1, 3600, &v, cause) == -1)
+		return (-1);
+	gw->breaker_cooldown_ms = v * 1000;
 	if (cfg_rate(e, &gw->rate, cause) == -1)
 		return (-1);
 	return (cfg_gw_url(gw, e, cause));

@@ -187,6 +187,8 @@ struct gateway {
 	int		 max_in_flight;
 	double		 rate;		/* messages per second, 0 = unlimited */
 	int		 max_parts;	/* SMS parts a message may take, 0 = no limit */
+	int		 breaker_failures; /* consecutive gateway faults that open the circuit */
+	int64_t		 breaker_cooldown_ms; /* first pause; doubles up to 10x */
 	void		*priv;		/* the adapter's own */
 	int		 line;
 	/* runtime, owned by the scheduler; reset when a reload swaps the config */

@@ -22,12 +22,36 @@
 #define SCHED_BUSY_MIN_MS	50
 #define SCHED_BUSY_MAX_MS	2000
 
+enum breaker { BRK_CLOSED, BRK_OPEN, BRK_HALF };
+
+/*
+ * What the scheduler knows of one gateway, by name, across reloads: the
+ * circuit breaker (opened after breaker_failures consecutive failures that
+ * are the gateway's fault, probed by one message after a cooldown that
+ * doubles up to ten times breaker_cooldown, closed by any real answer), the
+ * token bucket of `rate`, and the sends under way.
+ */
+struct gwstate {
+	char		*name;
+	int		 inflight;
+	int		 picked;	/* chosen in the claim under way */
+	int		 fails;		/* consecutive gateway faults */
+	enum breaker	 state;
+	int64_t		 open_until;
+	int64_t		 cooldown_ms;
+	int		 probing;
+	double		 tokens;
+	int64_t		 refill_ms;
+	uint64_t	 n_ok, n_tempfail, n_permfail;
+};
+
 /* One send under way. */
 struct job {
 	struct sched		*s;
 	struct delivery		*d;
 	struct config		*cfg;	/* a reference, for the gateway */
 	struct gateway		*gw;
+	struct gwstate		*gs;
 	struct job		*next;
 	struct job		*prev;
 };
@@ -41,6 +65,10 @@ struct sched {
 	int64_t			 busy_ms;
 	struct job		*jobs;
 	size_t			 njobs;
+	struct gwstate		*gws;
+	size_t			 ngws;
+	int64_t			 blocked_ms;	/* no gateway free before then */
+	int			 blocked;	/* rows waited for a gateway */
 	struct outcome_rec	*recs;
 	size_t			 nrecs;
 	size_t			 caprecs;
@@ -48,6 +76,150 @@ struct sched {
 };
 
 static void	sched_run(struct sched *);
+
+/* The state of a gateway by name, created on first use. */
+static struct gwstate *
+sched_gw(struct sched *s, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->ngws; i++) {
+		if (strcmp(s->gws[i].name, name) == 0)
+			return (&s->gws[i]);
+	}
+	s->gws = xreallocarray(s->gws, s->ngws + 1, sizeof(*s->gws));
+	memset(&s->gws[s->ngws], 0, sizeof(*s->gws));
+	s->gws[s->ngws].name = xstrdup(name);
+	s->gws[s->ngws].tokens = -1;	/* filled on first use */
+	return (&s->gws[s->ngws++]);
+}
+
+/* Refill the token bucket; 1 if a token is there, else when one will be. */
+static int
+gw_tokens(struct gwstate *gs, const struct gateway *g, int64_t now,
+    int64_t *when)
+{
+	double	 burst = g->rate < 1 ? 1 : g->rate;
+
+	if (g->rate <= 0)
+		return (1);
+	if (gs->tokens < 0 || gs->refill_ms == 0)
+		gs->tokens = burst;
+	else if (now > gs->refill_ms)
+		gs->tokens += (double)(now - gs->refill_ms) * g->rate / 1000.0;
+	if (gs->tokens > burst)
+		gs->tokens = burst;
+	gs->refill_ms = now;
+	if (gs->tokens >= 1)
+		return (1);
+	*when = now + (int64_t)((1 - gs->tokens) * 1000.0 / g->rate) + 1;
+	return (0);
+}
+
+/*
+ * Can this gateway take one more message now? If not, *when is the time
+ * it may (or stays -1 when only a finishing send can free it).
+ */
+static int
+gw_available(struct gwstate *gs, const struct gateway *g, int64_t now,
+    int64_t *when)
+{
+	*when = -1;
+	if (gs->state == BRK_OPEN) {
+		if (now < gs->open_until) {
+			*when = gs->open_until;
+			return (0);
+		}
+		gs->state = BRK_HALF;
+		gs->probing = 0;
+		log_info("gateway %s: circuit half-open; sending one probe",
+		    gs->name);
+	}
+	if (gs->state == BRK_HALF && gs->probing)
+		return (0);
+	if (gs->inflight + gs->picked >= g->max_in_flight)
+		return (0);
+	return (gw_tokens(gs, g, now, when));
+}
+
+/* store_claim's picker: the first available gateway from the row's route position. */
+static const char *
+sched_pick(void *arg, const struct delivery *d, int64_t now, int *pos,
+    int64_t *avail)
+{
+	struct sched		*s = arg;
+	const struct route_cfg	*r;
+	struct gwstate		*gs;
+	int64_t			 when;
+	size_t			 i, idx;
+	int			 ch = cfg_channel_parse(d->channel);
+
+	*avail = -1;
+	if (ch < 0 || (r = &s->env->cfg->routes[ch])->ngws == 0) {
+		log_warnx("notification %lld: no gateway is routed for channel "
+		    "%s; it waits for a configuration that has one",
+		    (long long)d->id, d->channel);
+		*avail = now + 60000;
+		return (NULL);
+	}
+	for (i = 0; i < r->ngws; i++) {
+		idx = ((size_t)(*pos < 0 ? 0 : *pos) + i) % r->ngws;
+		gs = sched_gw(s, r->gws[idx]->name);
+		if (!gw_available(gs, r->gws[idx], now, &when)) {
+			if (when > 0 && (*avail < 0 || when < *avail))
+				*avail = when;
+			continue;
+		}
+		if (r->gws[idx]->rate > 0)
+			gs->tokens -= 1;
+		if (gs->state == BRK_HALF)
+			gs->probing = 1;
+		gs->picked++;
+		*pos = (int)idx;
+		return (r->gws[idx]->name);
+	}
+	s->blocked = 1;
+	return (NULL);
+}
+
+/* Feed one result to the gateway's circuit breaker. */
+static void
+gw_result(struct gwstate *gs, const struct gateway *g, int fault,
+    enum outcome o, int64_t now)
+{
+	int64_t	 base = g ? g->breaker_cooldown_ms : 30000;
+
+	gs->probing = 0;
+	if (o == OUTCOME_OK)
+		gs->n_ok++;
+	else if (o == OUTCOME_TEMPFAIL)
+		gs->n_tempfail++;
+	else
+		gs->n_permfail++;
+	if (!fault) {
+		if (gs->state != BRK_CLOSED)
+			log_info("gateway %s: circuit closed; it answers again",
+			    gs->name);
+		gs->fails = 0;
+		gs->state = BRK_CLOSED;
+		gs->cooldown_ms = 0;
+		return;
+	}
+	gs->fails++;
+	if (gs->state == BRK_HALF)
+		gs->cooldown_ms = gs->cooldown_ms * 2 > base * 10 ? base * 10 :
+		    gs->cooldown_ms * 2;
+	else if (gs->state == BRK_CLOSED &&
+	    gs->fails >= (g ? g->breaker_failures : 5))
+		gs->cooldown_ms = base;
+	else
+		return;
+	gs->state = BRK_OPEN;
+	gs->open_until = now + gs->cooldown_ms;
+	log_warnx("gateway %s: circuit open after %d consecutive failures; "
+	    "next probe in %lld s", gs->name, gs->fails,
+	    (long long)(gs->cooldown_ms / 1000));
+}
 
 /* Log one finished attempt as a single key=value line (no body, masked phone). */
 static void
@@ -65,6 +237,26 @@ sched_log(const struct job *j, const struct outcome_rec *r, int64_t now)
 		    "to=%s state=%s error=\"%s\"", (long long)d->id, d->gateway,
 		    d->attempts, r->outcome, r->http_status, d->masked_to,
 		    r->state, r->error);
+}
+
+/*
+ * After a failure that is the gateway's fault, the next attempt goes to the
+ * next gateway of the route, at once while this round of the route has
+ * gateways left; a failure that is the message's stays on the gateway.
+ */
+static void
+sched_failover(const struct job *j, const struct result *res, int64_t *delay,
+    struct outcome_rec *r)
+{
+	const struct route_cfg	*rt;
+	int			 ch = cfg_channel_parse(j->d->channel);
+
+	r->route_pos = j->d->route_pos;
+	if (!res->gwfault || ch < 0 || (rt = &j->cfg->routes[ch])->ngws < 2)
+		return;
+	r->route_pos = (int)(((size_t)j->d->route_pos + 1) % rt->ngws);
+	if (j->d->attempts % (int)rt->ngws != 0 && res->retry_after_ms < 0)
+		*delay = 0;
 }
 
 /* Turn an attempt's result into the row's next state. */
@@ -99,6 +291,7 @@ sched_decide(const struct job *j, const struct result *res, int64_t now,
 	    now - j->d->queued_ms, arc4random(), &delay);
 	if (v == BACKOFF_RETRY) {
 		r->state = "pending";
+		sched_failover(j, res, &delay, r);
 		r->next_attempt_ms = now + delay;
 		return;
 	}
@@ -141,8 +334,11 @@ sched_done(struct job *j, const struct result *res, int interrupted)
 	}
 	sched_log(j, &r, now);
 	sched_push(s, &r);
-	if (j->gw != NULL)
-		j->gw->inflight--;
+	if (j->gs != NULL) {
+		j->gs->inflight--;
+		if (!interrupted)
+			gw_result(j->gs, j->gw, res->gwfault, res->outcome, now);
+	}
 	if (j->prev != NULL)
 		j->prev->next = j->next;
 	else
@@ -169,6 +365,7 @@ sched_http_cb(void *arg, const struct http_result *hr)
 	if (hr->aborted || hr->error != NULL) {
 		result_set(&res, OUTCOME_TEMPFAIL, "%s", hr->error ? hr->error :
 		    "transport error");
+		res.gwfault = !hr->aborted;
 		if (hr->curl_code == CURLE_UNSUPPORTED_PROTOCOL)
 			res.outcome = OUTCOME_PERMFAIL;
 		sched_done(j, &res, hr->aborted);
@@ -209,6 +406,24 @@ sched_message(const struct job *j, struct message *m)
 	m->callback_url = j->cfg->callback_url;
 }
 
+/* An SMS longer than the gateway's max_parts is dead, never cut. */
+static int
+sched_too_long(const struct job *j, struct result *res)
+{
+	struct sms_count	 c;
+
+	if (j->gw->max_parts <= 0 || strcmp(j->d->channel, "sms") != 0)
+		return (0);
+	if (text_sms_count(j->d->body, j->d->recipient[0] == '+' &&
+	    strncmp(j->d->recipient, "+86", 3) != 0, &c) == -1 ||
+	    c.parts <= (size_t)j->gw->max_parts)
+		return (0);
+	result_set(res, OUTCOME_PERMFAIL, "the text needs %zu SMS parts (%zu "
+	    "characters); gateway %s allows max_parts = %d", c.parts, c.chars,
+	    j->gw->name, j->gw->max_parts);
+	return (1);
+}
+
 /* Start one claimed delivery on its gateway. */
 static void
 sched_start(struct sched *s, struct delivery *d)
@@ -236,7 +451,12 @@ sched_start(struct sched *s, struct delivery *d)
 		sched_done(j, &res, 0);
 		return;
 	}
-	j->gw->inflight++;
+	j->gs = sched_gw(s, j->gw->name);
+	j->gs->inflight++;
+	if (sched_too_long(j, &res)) {
+		sched_done(j, &res, 0);
+		return;
+	}
 	if (j->gw->ad->send_local == NULL && j->gw->ad->build == NULL) {
 		result_set(&res, OUTCOME_PERMFAIL, "gateway type %s cannot send",
 		    j->gw->ad->name);
@@ -355,8 +575,13 @@ sched_claim(struct sched *s, size_t *nclaimed)
 		room = (size_t)env->cfg->delivery.batch;
 	if (room == 0 || env->stopping)
 		return (0);
-	rv = store_claim(env->store, env->cfg, util_now_ms(), room, &list, &n,
-	    &cause);
+	s->blocked = 0;
+	rv = store_claim(env->store, env->cfg, util_now_ms(), room, sched_pick,
+	    s, &list, &n, &s->blocked_ms, &cause);
+	for (i = 0; i < s->ngws; i++)
+		s->gws[i].picked = 0;
+	if (s->blocked_ms > 0)
+		s->blocked = 1;
 	if (rv != STORE_OK) {
 		if (rv != STORE_BUSY)
 			log_warnx("claiming due notifications: %s", cause);
@@ -392,6 +617,13 @@ sched_arm(struct sched *s)
 		return (0);
 	}
 	wait = due > now ? due - now : 0;
+	/* due rows wait for a gateway: for a cooldown or a token, or for a
+	 * send to finish (that kicks us) */
+	if (wait == 0 && s->blocked) {
+		if (s->blocked_ms <= 0)
+			return (0);
+		wait = s->blocked_ms > now ? s->blocked_ms - now : 1;
+	}
 	if (env->once && wait > 0 && s->njobs == 0 && s->nrecs == 0) {
 		log_info("nothing due now (next in %lld s); exiting (-o)",
 		    (long long)(wait / 1000));
@@ -515,6 +747,9 @@ sched_free(struct sched *s)
 	event_free(s->timer);
 	event_free(s->flush);
 	event_free(s->busy);
+	for (size_t i = 0; i < s->ngws; i++)
+		free(s->gws[i].name);
+	free(s->gws);
 	free(s->recs);
 	free(s);
 }

@@ -59,7 +59,7 @@ static const char *const store_sql[Q_MAX] = {
 	    " AND notifications.last_error IS NOT 'cancelled by operator'",
 	[Q_DUE] =
 	    "SELECT n.id, n.key, n.channel, n.recipient, n.body, n.sign, n.vars,"
-	    " n.attempts, n.queued_ms, n.committed_ms, n.gateway, c.case_no,"
+	    " n.attempts, n.queued_ms, n.committed_ms, n.route_pos, c.case_no,"
 	    " s.step_code, c.court, n.urgent FROM notifications n"
 	    " JOIN case_steps s ON s.id = n.step_id"
 	    " JOIN cases c ON c.id = s.case_id"
@@ -81,7 +81,7 @@ static const char *const store_sql[Q_MAX] = {
 	[Q_REC_NOTIF] =
 	    "UPDATE notifications SET state = ?2, next_attempt_at = ?3,"
 	    " lease_until = NULL, provider_id = COALESCE(?4, provider_id),"
-	    " last_error = ?5, updated_at = ?6, sent_ms = ?7"
+	    " last_error = ?5, updated_at = ?6, sent_ms = ?7, route_pos = ?8"
 	    " WHERE id = ?1 AND state = 'sending'",
 	[Q_REC_ATT] =
 	    "UPDATE attempts SET finished_at = ?2, outcome = ?3,"
@@ -852,7 +852,7 @@ delivery_free(struct delivery *d)
 
 /* Copy the current row of Q_DUE. */
 static struct delivery *
-claim_read(sqlite3_stmt *s, char **prevgw)
+claim_read(sqlite3_stmt *s)
 {
 	struct delivery	*d = xcalloc(1, sizeof(*d));
 
@@ -866,34 +866,11 @@ claim_read(sqlite3_stmt *s, char **prevgw)
 	d->attempts = sqlite3_column_int(s, 7) + 1;
 	d->queued_ms = sqlite3_column_int64(s, 8);
 	d->committed_ms = sqlite3_column_int64(s, 9);
-	*prevgw = col_dup(s, 10);
+	d->route_pos = sqlite3_column_int(s, 10);
 	d->case_no = col_dup(s, 11);
 	d->step_code = col_dup(s, 12);
 	d->court = col_dup(s, 13);
 	return (d);
-}
-
-/*
- * The gateway for this attempt: the first of the channel's route, or after
- * a failed attempt the next one in order (failover), wrapping around.
- */
-static const char *
-claim_gateway(const struct config *cfg, const struct delivery *d,
-    const char *prevgw)
-{
-	int			 ch = cfg_channel_parse(d->channel);
-	const struct route_cfg	*r;
-	size_t			 i;
-
-	if (ch < 0 || (r = &cfg->routes[ch])->ngws == 0)
-		return (NULL);
-	if (prevgw == NULL || d->attempts <= 1)
-		return (r->gws[0]->name);
-	for (i = 0; i < r->ngws; i++) {
-		if (strcmp(r->gws[i]->name, prevgw) == 0)
-			return (r->gws[(i + 1) % r->ngws]->name);
-	}
-	return (r->gws[0]->name);
 }
 
 /* End a row that cannot be sent at all. */
@@ -947,47 +924,35 @@ claim_lease(struct store *st, struct delivery *d, int64_t now_ms,
 	return (STORE_OK);
 }
 
-/* Check what a claimed row needs; NULL if it can be sent. */
-static const char *
-claim_check(const struct config *cfg, struct delivery *d, const char *prevgw)
+/* Fill what the sender needs besides the row itself. */
+static void
+claim_fill(const struct config *cfg, struct delivery *d, const char *gw)
 {
-	const struct step_cfg	*sc;
-	const char		*gw;
+	const struct step_cfg	*sc = cfg_step(cfg, d->step_code);
 
-	if (d->body == NULL || d->recipient == NULL)
-		return ("nothing to send: the text was not rendered; fix the "
-		    "step or the configuration, then run huigaoctl retry");
-	if ((gw = claim_gateway(cfg, d, prevgw)) == NULL)
-		return ("no gateway is routed for this channel");
 	d->gateway = xstrdup(gw);
-	sc = cfg_step(cfg, d->step_code);
 	d->label = xstrdup(sc ? sc->label : d->step_code);
 	policy_mask(d->recipient, d->masked_to, sizeof(d->masked_to));
-	return (NULL);
 }
 
 /* Free what claim_select returned (entries may be NULL). */
 static void
-claim_free(struct delivery **list, char **prev, size_t n)
+claim_free(struct delivery **list, size_t n)
 {
 	size_t	 i;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		delivery_free(list[i]);
-		if (prev != NULL)
-			free(prev[i]);
-	}
 	free(list);
-	free(prev);
 }
 
 /* Select due rows into a list (the cursor must be done before writes). */
 static int
 claim_select(struct store *st, const struct config *cfg, int64_t now_ms,
-    size_t max, struct delivery ***list, char ***prev, size_t *n)
+    size_t max, struct delivery ***list, size_t *n)
 {
 	sqlite3_stmt	*s;
-	int		 rc, urgent_only;
+	int		 rc = SQLITE_DONE, urgent_only;
 
 	urgent_only = !policy_in_window(&cfg->delivery, now_ms);
 	if ((s = store_stmt(st, Q_DUE)) == NULL)
@@ -996,57 +961,80 @@ claim_select(struct store *st, const struct config *cfg, int64_t now_ms,
 	sqlite3_bind_int(s, 2, urgent_only);
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)max);
 	*list = xreallocarray(NULL, max, sizeof(**list));
-	*prev = xreallocarray(NULL, max, sizeof(**prev));
 	*n = 0;
-	while (*n < max && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		(*list)[*n] = claim_read(s, &(*prev)[*n]);
-		(*n)++;
-	}
-	if (*n < max && rc != SQLITE_DONE) {
-		sqlite3_reset(s);
-		return (store_rc(rc));
-	}
+	while (*n < max && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		(*list)[(*n)++] = claim_read(s);
 	sqlite3_reset(s);
+	if (*n < max && rc != SQLITE_DONE)
+		return (store_rc(rc));
+	return (STORE_OK);
+}
+
+/* Lease the rows a gateway can take now; end the ones that cannot be sent. */
+static int
+claim_rows(struct store *st, const struct config *cfg, int64_t now_ms,
+    size_t max, store_pick_fn pick, void *arg, struct delivery **list,
+    size_t n, struct delivery **kept, size_t *k, int64_t *blocked)
+{
+	const char	*gw;
+	char		 now[32];
+	int64_t		 avail;
+	size_t		 i;
+	int		 rv, pos;
+
+	util_iso_utc(now_ms, now, sizeof(now));
+	for (i = 0; i < n && *k < max; i++) {
+		if (list[i]->body == NULL || list[i]->recipient == NULL) {
+			if ((rv = claim_end(st, list[i]->id, "dead", "nothing to "
+			    "send: the text was not rendered; fix the step or the "
+			    "configuration, then run huigaoctl retry", now)) !=
+			    STORE_OK)
+				return (rv);
+			continue;
+		}
+		avail = -1;
+		pos = list[i]->route_pos;
+		if ((gw = pick(arg, list[i], now_ms, &pos, &avail)) == NULL) {
+			if (avail > 0 && (*blocked < 0 || avail < *blocked))
+				*blocked = avail;
+			continue;
+		}
+		list[i]->route_pos = pos;
+		claim_fill(cfg, list[i], gw);
+		if ((rv = claim_lease(st, list[i], now_ms,
+		    cfg->delivery.lease_ms, now)) != STORE_OK)
+			return (rv);
+		kept[(*k)++] = list[i];
+		list[i] = NULL;
+	}
 	return (STORE_OK);
 }
 
 int
 store_claim(struct store *st, const struct config *cfg, int64_t now_ms,
-    size_t max, struct delivery ***out, size_t *nout, char **cause)
+    size_t max, store_pick_fn pick, void *arg, struct delivery ***out,
+    size_t *nout, int64_t *blocked, char **cause)
 {
 	struct delivery	**list = NULL, **kept;
-	char		**prev = NULL, now[32];
-	const char	*why;
-	size_t		 n = 0, i, k = 0;
+	size_t		 n = 0, k = 0;
 	int		 rv;
 
 	*out = NULL;
 	*nout = 0;
+	*blocked = -1;
 	if (max == 0)
 		return (STORE_OK);
-	util_iso_utc(now_ms, now, sizeof(now));
 	if ((rv = store_exec(st, "BEGIN IMMEDIATE", cause)) != STORE_OK)
 		return (rv);
 	kept = xreallocarray(NULL, max, sizeof(*kept));
-	if ((rv = claim_select(st, cfg, now_ms, max, &list, &prev, &n)) !=
-	    STORE_OK)
+	/* look further than max: rows for a paused gateway are skipped */
+	if ((rv = claim_select(st, cfg, now_ms, max * 4, &list, &n)) !=
+	    STORE_OK ||
+	    (rv = claim_rows(st, cfg, now_ms, max, pick, arg, list, n, kept,
+	    &k, blocked)) != STORE_OK ||
+	    (rv = store_exec(st, "COMMIT", cause)) != STORE_OK)
 		goto fail;
-	for (i = 0; i < n; i++) {
-		if ((why = claim_check(cfg, list[i], prev[i])) != NULL) {
-			if ((rv = claim_end(st, list[i]->id, "dead", why, now)) !=
-			    STORE_OK)
-				goto fail;
-			continue;
-		}
-		if ((rv = claim_lease(st, list[i], now_ms,
-		    cfg->delivery.lease_ms, now)) != STORE_OK)
-			goto fail;
-		kept[k++] = list[i];
-		list[i] = NULL;
-	}
-	if ((rv = store_exec(st, "COMMIT", cause)) != STORE_OK)
-		goto fail;
-	claim_free(list, prev, n);
+	claim_free(list, n);
 	*out = kept;
 	*nout = k;
 	return (STORE_OK);
@@ -1054,8 +1042,8 @@ fail:
 	if (cause != NULL && *cause == NULL)
 		*cause = store_errmsg(st, "claim");
 	store_rollback(st);
-	claim_free(list, prev, n);
-	claim_free(kept, NULL, k);
+	claim_free(list, n);
+	claim_free(kept, k);
 	return (rv == STORE_BUSY ? STORE_BUSY : STORE_ERR);
 }
 
@@ -1126,6 +1114,7 @@ record_one(struct store *st, const struct outcome_rec *r)
 	sqlite3_bind_text(s, 6, fin, -1, SQLITE_STATIC);
 	if (strcmp(r->state, "sent") == 0)
 		sqlite3_bind_int64(s, 7, r->finished_ms);
+	sqlite3_bind_int(s, 8, r->route_pos);
 	if ((rc = sqlite3_step(s)) != SQLITE_DONE) {
 		sqlite3_reset(s);
 		return (store_rc(rc));

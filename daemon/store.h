@@ -49,8 +49,18 @@ struct delivery {
 	char		*label;
 	char		*court;
 	char		*gateway;	/* gateway chosen at claim */
+	int		 route_pos;	/* where in the route to start looking */
 	char		 masked_to[64];
 };
+
+/*
+ * Chooses the gateway for a due row at claim time (circuit breakers, rate
+ * limits, in-flight limits live in the caller). Returns a gateway name and
+ * sets *pos to its position in the route, or NULL when no gateway of the
+ * route can take it now; *avail_ms then says when one may (-1: unknown).
+ */
+typedef const char *(*store_pick_fn)(void *arg, const struct delivery *,
+    int64_t now_ms, int *pos, int64_t *avail_ms);
 
 /* What to write back for one finished delivery. */
 struct outcome_rec {
@@ -59,6 +69,7 @@ struct outcome_rec {
 	const char	*state;		/* "sent", "pending", "dead" */
 	const char	*outcome;	/* "ok", "tempfail", "permfail" */
 	int64_t		 next_attempt_ms;	/* for "pending" */
+	int		 route_pos;		/* for "pending" */
 	long		 http_status;
 	int64_t		 finished_ms;
 	int64_t		 duration_ms;
@@ -92,11 +103,13 @@ int	 store_expand(struct store *, const struct config *, int64_t now_ms,
 	    size_t max, struct expand_stats *, char **cause);
 /*
  * Lease up to `max` due rows (next_attempt_at <= now), open an attempts
- * row for each, in one transaction. Rows that cannot be sent (no route,
- * outside the window) are rescheduled or ended here, not returned.
+ * row for each, in one transaction. Rows that cannot be sent at all (no
+ * text) end dead here; rows whose gateways are all unavailable stay
+ * pending, and *blocked_ms (-1 if none) says when to look again.
  */
 int	 store_claim(struct store *, const struct config *, int64_t now_ms,
-	    size_t max, struct delivery ***out, size_t *nout, char **cause);
+	    size_t max, store_pick_fn, void *pick_arg, struct delivery ***out,
+	    size_t *nout, int64_t *blocked_ms, char **cause);
 /*
  * The earliest time a pending row may be claimed, or -1 when there is
  * none; non-urgent rows wait for the sending window when one is set.

@@ -6,6 +6,9 @@
 -- (forged, unknown, replayed) are counted by the status server, not stored.
 
 ALTER TABLE notifications ADD COLUMN delivered_ms INTEGER;
+-- Failover: the position in the channel's route to try next; it moves on
+-- after a failure that is the gateway's fault (outage, balance, auth).
+ALTER TABLE notifications ADD COLUMN route_pos INTEGER NOT NULL DEFAULT 0;
 
 CREATE TABLE receipts (
 	id		INTEGER PRIMARY KEY,

@@ -170,24 +170,26 @@ struct answer {
 	int64_t		 retry_after;
 	enum outcome	 want;
 	const char	*reason;	/* substring of the error, or NULL */
+	int		 gwfault;	/* the gateway's fault: fail over */
 };
 
 static const struct answer answers[] = {
-	{ 200, "{\"id\":\"m-1\"}", -1, OUTCOME_OK, NULL },
-	{ 202, "", -1, OUTCOME_OK, NULL },
-	{ 204, NULL, -1, OUTCOME_OK, NULL },
+	{ 200, "{\"id\":\"m-1\"}", -1, OUTCOME_OK, NULL, 0 },
+	{ 202, "", -1, OUTCOME_OK, NULL, 0 },
+	{ 204, NULL, -1, OUTCOME_OK, NULL, 0 },
 	{ 400, "{\"error\":\"invalid number\"}", -1, OUTCOME_PERMFAIL,
-	    "HTTP 400: invalid number" },
-	{ 401, "unauthorized", -1, OUTCOME_PERMFAIL, "HTTP 401: unauthorized" },
-	{ 404, "", -1, OUTCOME_PERMFAIL, "HTTP 404" },
-	{ 408, "", -1, OUTCOME_TEMPFAIL, "HTTP 408" },
-	{ 425, "", -1, OUTCOME_TEMPFAIL, "HTTP 425" },
+	    "HTTP 400: invalid number", 0 },
+	{ 401, "unauthorized", -1, OUTCOME_TEMPFAIL, "HTTP 401: unauthorized", 1 },
+	{ 403, "", -1, OUTCOME_TEMPFAIL, "HTTP 403", 1 },
+	{ 404, "", -1, OUTCOME_PERMFAIL, "HTTP 404", 0 },
+	{ 408, "", -1, OUTCOME_TEMPFAIL, "HTTP 408", 0 },
+	{ 425, "", -1, OUTCOME_TEMPFAIL, "HTTP 425", 0 },
 	{ 429, "{\"message\":\"slow down\"}", 2000, OUTCOME_TEMPFAIL,
-	    "HTTP 429: slow down" },
-	{ 500, "<html>oops</html>", -1, OUTCOME_TEMPFAIL, "HTTP 500" },
-	{ 503, "", 30000, OUTCOME_TEMPFAIL, "HTTP 503" },
-	{ 301, "", -1, OUTCOME_PERMFAIL, "redirects are not followed" },
-	{ 200, "not json at all", -1, OUTCOME_OK, NULL },
+	    "HTTP 429: slow down", 0 },
+	{ 500, "<html>oops</html>", -1, OUTCOME_TEMPFAIL, "HTTP 500", 1 },
+	{ 503, "", 30000, OUTCOME_TEMPFAIL, "HTTP 503", 1 },
+	{ 301, "", -1, OUTCOME_PERMFAIL, "redirects are not followed", 0 },
+	{ 200, "not json at all", -1, OUTCOME_OK, NULL, 0 },
 };
 
 static void
@@ -210,6 +212,9 @@ test_webhook_answers_are_classified(void **state)
 			fail_msg("HTTP %ld: outcome %d, want %d", answers[i].status,
 			    res.outcome, answers[i].want);
 		assert_int_equal(res.http_status, answers[i].status);
+		if (res.gwfault != answers[i].gwfault)
+			fail_msg("HTTP %ld: gwfault %d, want %d",
+			    answers[i].status, res.gwfault, answers[i].gwfault);
 		assert_int_equal(res.retry_after_ms, answers[i].retry_after);
 		if (answers[i].reason != NULL &&
 		    strstr(res.error, answers[i].reason) == NULL)
