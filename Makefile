@@ -4,7 +4,8 @@
 #   make test       every test (unit + end-to-end); WERROR=1 turns warnings into errors
 #   make asan       ASan+UBSan build in build-asan/, and the test suite run against it
 #   make demo       a console-gateway demo on an embedded SQLite database
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (also SYSTEMDUNITDIR, SYSUSERSDIR,
+#                   TMPFILESDIR, MANDIR)
 #   make bench      benchmarks (not part of make test)
 
 PREFIX	?= /usr/local
@@ -13,6 +14,9 @@ SBINDIR	?= $(PREFIX)/sbin
 DATADIR	?= $(PREFIX)/share/huigao
 MANDIR	?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 BUILD	?= build
 CC	?= cc
 PKG_CONFIG ?= pkg-config
@@ -38,10 +42,11 @@ CFLAGS	+= -std=c11 $(OPT) $(WARN) $(PKG_CFLAGS)
 LDLIBS	+= $(PKG_LIBS) -lm
 
 LIB_SRC	= daemon/log.c daemon/util.c daemon/text.c daemon/backoff.c \
-	  daemon/cfg.c daemon/policy.c daemon/store.c \
+	  daemon/cfg.c daemon/policy.c daemon/store.c daemon/receipt.c daemon/report.c \
 	  adapters/adapters.c adapters/console.c adapters/file.c adapters/webhook.c \
 	  adapters/aliyun.c adapters/tencent.c adapters/twilio.c adapters/kannel.c
-DAEMON_SRC = daemon/huigaod.c daemon/watch.c daemon/sched.c daemon/http.c
+DAEMON_SRC = daemon/huigaod.c daemon/watch.c daemon/sched.c daemon/http.c \
+	  daemon/status.c
 CTL_SRC	= daemon/huigaoctl.c
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 SCHEMA	= $(sort $(wildcard schema/*.sql))
@@ -58,7 +63,8 @@ all: deps $(BUILD)/huigaod $(BUILD)/huigaoctl
 deps:
 	@sh scripts/install-deps.sh
 
-$(BUILD)/obj/%.o: %.c daemon/huigao.h adapters/adapter.h daemon/store.h daemon/core.h
+$(BUILD)/obj/%.o: %.c daemon/huigao.h adapters/adapter.h daemon/store.h daemon/core.h \
+	  daemon/receipt.h daemon/report.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -105,6 +111,13 @@ demo: all
 bench: all
 	@sh bench/run.sh $(BUILD)
 
+# The unit and the man pages name the default paths (PREFIX=/usr/local,
+# SYSCONFDIR=/etc); installing rewrites them to the ones installed to.
+INSTALL_PATHS = sed -e 's|/usr/local/sbin/huigaod|$(SBINDIR)/huigaod|g' \
+	-e 's|/usr/local/share/huigao|$(DATADIR)|g' \
+	-e 's|/usr/local/lib/systemd/system|$(SYSTEMDUNITDIR)|g' \
+	-e 's|/etc/huigao/|$(SYSCONFDIR)/huigao/|g'
+
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/schema \
 	    $(DESTDIR)$(SYSCONFDIR)/huigao
@@ -114,6 +127,19 @@ install: all
 	install -m 0644 config/huigao.conf.example config/steps.conf $(DESTDIR)$(DATADIR)/
 	test -e $(DESTDIR)$(SYSCONFDIR)/huigao/steps.conf || \
 	    install -m 0644 config/steps.conf $(DESTDIR)$(SYSCONFDIR)/huigao/steps.conf
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+	    $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	$(INSTALL_PATHS) systemd/huigaod.service \
+	    > $(DESTDIR)$(SYSTEMDUNITDIR)/huigaod.service
+	install -m 0644 systemd/huigao.sysusers $(DESTDIR)$(SYSUSERSDIR)/huigao.conf
+	install -m 0644 systemd/huigao.tmpfiles $(DESTDIR)$(TMPFILESDIR)/huigao.conf
+	$(INSTALL_PATHS) man/huigaoctl.1 > $(DESTDIR)$(MANDIR)/man1/huigaoctl.1
+	$(INSTALL_PATHS) man/huigao.conf.5 > $(DESTDIR)$(MANDIR)/man5/huigao.conf.5
+	$(INSTALL_PATHS) man/huigaod.8 > $(DESTDIR)$(MANDIR)/man8/huigaod.8
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/huigaod.service \
+	    $(DESTDIR)$(MANDIR)/man1/huigaoctl.1 $(DESTDIR)$(MANDIR)/man5/huigao.conf.5 \
+	    $(DESTDIR)$(MANDIR)/man8/huigaod.8
 
 clean:
 	rm -rf build build-asan

@@ -16,6 +16,8 @@
 
 #include "huigao.h"
 
+struct evkeyvalq;
+
 /* What an adapter sees of a notification. Every pointer is borrowed. */
 struct message {
 	int64_t		 id;		/* notifications.id */
@@ -82,6 +84,10 @@ struct adapter {
 	void	(*send_local)(const struct gateway *, const struct message *,
 		    struct result *);
 	void	(*free)(struct gateway *);
+	/* receipts: 1 if a callback to `url` with this form and signature
+	 * really comes from the gateway (optional) */
+	int	(*receipt_auth)(const struct gateway *, const char *url,
+		    const struct evkeyvalq *form, const char *signature);
 };
 
 /* adapters.c: find an adapter by type name; NULL if unknown. */
@@ -106,5 +112,92 @@ extern const struct adapter adapter_kannel;
 int	 webhook_sign(const char *secret, const char *msg_id, int64_t ts,
 	    const char *body, size_t bodylen, char *out, size_t outlen,
 	    char **cause);
+
+/*
+ * ---- aliyun.c and tencent.c, exported for tests: the signing steps of
+ * reference/gateways.md §1 (Alibaba) and §2 (Tencent), so the published
+ * vectors can be reproduced (tests/unit/test_aliyun.c, test_tencent.c).
+ * Every string returned is allocated; no function keeps a secret. ----
+ */
+struct aliyun_param {
+	const char	*name;
+	const char	*value;
+};
+/* RFC 3986 as Alibaba specifies it: A-Z a-z 0-9 - _ . ~ kept, %XY uppercase. */
+char	*aliyun_percent_encode(const char *);
+/* Encoded name=value pairs sorted by encoded name, joined with '&'. */
+char	*aliyun_canonical_query(const struct aliyun_param *, size_t);
+/* RPC (V2) StringToSign: METHOD&%2F&percentEncode(canonical query). */
+char	*aliyun_v2_string_to_sign(const char *method,
+	    const struct aliyun_param *, size_t);
+/* RPC (V2) Signature: base64 HMAC-SHA1, key secret + "&"; out >= 29 bytes. */
+int	 aliyun_sign_v2(const char *secret, const char *method,
+	    const struct aliyun_param *, size_t, char *out, size_t outlen);
+struct aliyun_v3 {
+	const char			*key_id;
+	const char			*secret;
+	const char			*method;
+	const struct aliyun_param	*query;		/* raw, unencoded */
+	size_t				 nquery;
+	const struct aliyun_param	*headers;	/* every header signed */
+	size_t				 nheaders;
+	const char			*body;
+	size_t				 bodylen;
+};
+/* ACS3-HMAC-SHA256: *authorization, and hex SHA-256 of the CanonicalRequest. */
+int	 aliyun_sign_v3(const struct aliyun_v3 *, char **authorization,
+	    char hashed[65]);
+
+struct tencent_tc3 {
+	const char	*secret_id;
+	const char	*secret_key;
+	const char	*service;	/* "sms", "cvm" */
+	const char	*host;
+	const char	*content_type;
+	const char	*action;	/* signed as x-tc-action when not NULL */
+	int64_t		 timestamp;	/* unix seconds; its UTC date is scoped */
+	const char	*body;
+	size_t		 bodylen;
+};
+/* TC3-HMAC-SHA256 of a POST to "/": *authorization, and hex SHA-256 of the CanonicalRequest. */
+int	 tencent_sign(const struct tencent_tc3 *, char **authorization,
+	    char hashed[65]);
+
+/*
+ * ---- twilio.c and kannel.c, exported for receipts and tests ----
+ */
+struct twilio_param {
+	const char	*name;
+	const char	*value;
+};
+/*
+ * X-Twilio-Signature (gateways.md 3.4): Base64(HMAC-SHA1(auth_token, url +
+ * the parameters sorted by name, then value, as name + value)) into out
+ * (at least 29 bytes). Returns 0, or -1 when out is too small.
+ */
+int	 twilio_signature(const char *auth_token, const char *url,
+	    const struct twilio_param *params, size_t nparams, char *out,
+	    size_t outlen);
+/*
+ * Validate a callback as Twilio's SDKs do: 1 when sig matches the URL with
+ * its port removed or with the scheme's default port added (constant-time
+ * comparison), 0 otherwise. With a JSON body (body != NULL), the URL's
+ * bodySHA256 must be the body's hex SHA-256 and params are not signed.
+ */
+int	 twilio_signature_valid(const char *auth_token, const char *url,
+	    const struct twilio_param *params, size_t nparams, const char *body,
+	    size_t bodylen, const char *sig);
+
+/* How Kannel cuts a text sent as UCS-2 (coding=2) into concatenated parts. */
+struct kannel_parts {
+	size_t		 units;		/* UTF-16 code units */
+	size_t		 parts;		/* 1 up to 70 units, else 67 units each */
+	size_t		 cut_part;	/* 0, or the part whose end would split
+					 * a surrogate pair */
+	size_t		 cut_char;	/* that character's position (1-based) */
+	uint32_t	 cut_cp;	/* and its code point */
+};
+/* Returns 0 and the split, or -1 if utf8 is not valid UTF-8. */
+int	 kannel_parts(const char *utf8, struct kannel_parts *);
 
 #endif /* HUIGAO_ADAPTER_H */

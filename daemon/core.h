@@ -17,6 +17,7 @@
 
 struct http;
 struct sched;
+struct status;
 struct watch;
 
 /* Everything huigaod owns; one per process. */
@@ -27,6 +28,8 @@ struct env {
 	struct http		*http;
 	struct sched		*sched;
 	struct watch		*watch;
+	struct status		*status;
+	char			*receipt_secret; /* behind per-message receipt tokens */
 	int			 once;		/* -o: exit when nothing is due */
 	int			 stopping;
 	int64_t			 started_ms;
@@ -66,6 +69,30 @@ void	 sched_kick(struct sched *);
 /* Stop claiming; the callback runs once nothing is in flight or recorded. */
 void	 sched_drain(struct sched *, void (*done)(struct env *));
 size_t	 sched_inflight(const struct sched *);
+
+/* What the status server shows of the scheduler. */
+#define SCHED_LAT_BUCKETS	12
+extern const double sched_lat_bounds[SCHED_LAT_BUCKETS];	/* seconds */
+struct sched_latency {
+	uint64_t	 bucket[SCHED_LAT_BUCKETS];	/* cumulative is computed by the reader */
+	uint64_t	 count;
+	double		 sum;
+};
+struct gwstat {
+	const char	*name;
+	int		 inflight;
+	int		 breaker;	/* 0 closed, 1 open, 2 half-open */
+	uint64_t	 ok, tempfail, permfail;
+};
+size_t	 sched_gwstats(const struct sched *, struct gwstat *, size_t max);
+/* Commit-to-sent latencies of this process's sends. */
+const struct sched_latency *sched_latency(const struct sched *);
+/* Since when (ms) the database has been too busy to write, or 0. */
+int64_t	 sched_busy_since(const struct sched *);
+
+/* ---- status.c: the loopback HTTP server (health, metrics, receipts) ---- */
+struct status *status_new(struct env *, char **cause);
+void	 status_free(struct status *);
 
 /* ---- watch.c: inotify on the database directory + data_version + timer ---- */
 struct watch *watch_new(struct env *, char **cause);

@@ -216,6 +216,7 @@ open_store(void)
 	if (n > 0)
 		log_info("%zu sends were interrupted by the last stop; they go "
 		    "out again with the same idempotency keys", n);
+	env.receipt_secret = store_state_get(env.store, "receipt_secret");
 }
 
 int
@@ -254,6 +255,12 @@ main(int argc, char *argv[])
 	env.sched = sched_new(&env);
 	if ((env.watch = watch_new(&env, &cause)) == NULL)
 		fatalx("watch: %s", cause);
+	if ((env.status = status_new(&env, &cause)) == NULL) {
+		/* notices matter more than monitoring: keep going without it */
+		log_warnx("%s; running without the status server", cause);
+		free(cause);
+		cause = NULL;
+	}
 	setup_events(evs);
 	log_info("huigaod %s started: database %s, %zu gateways", HUIGAO_VERSION,
 	    env.cfg->database, env.cfg->ngws);
@@ -262,6 +269,7 @@ main(int argc, char *argv[])
 	event_base_dispatch(env.base);
 
 	log_info("huigaod stopped");
+	status_free(env.status);
 	http_free(env.http);	/* nothing is left in flight by now */
 	sched_free(env.sched);
 	watch_free(env.watch);
@@ -272,6 +280,7 @@ main(int argc, char *argv[])
 	event_free(drain_timer);
 	store_close(env.store);
 	cfg_unref(env.cfg);
+	free(env.receipt_secret);
 	event_base_free(env.base);
 	if (lock_fd != -1)
 		close(lock_fd);

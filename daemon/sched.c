@@ -17,6 +17,7 @@
 #include <event2/event.h>
 
 #include "core.h"
+#include "receipt.h"
 
 #define SCHED_EXPAND_BUDGET_MS	20	/* then yield to the loop */
 #define SCHED_BUSY_MIN_MS	50
@@ -52,6 +53,7 @@ struct job {
 	struct config		*cfg;	/* a reference, for the gateway */
 	struct gateway		*gw;
 	struct gwstate		*gs;
+	char			 token[RECEIPT_TOKEN_LEN + 1];
 	struct job		*next;
 	struct job		*prev;
 };
@@ -68,6 +70,8 @@ struct sched {
 	struct gwstate		*gws;
 	size_t			 ngws;
 	int64_t			 blocked_ms;	/* no gateway free before then */
+	int64_t			 busy_since;	/* first of consecutive busy errors */
+	struct sched_latency	 lat;
 	int			 blocked;	/* rows waited for a gateway */
 	struct outcome_rec	*recs;
 	size_t			 nrecs;
@@ -76,6 +80,53 @@ struct sched {
 };
 
 static void	sched_run(struct sched *);
+
+const double sched_lat_bounds[SCHED_LAT_BUCKETS] = { 0.005, 0.01, 0.025, 0.05,
+    0.1, 0.25, 0.5, 1, 2.5, 10, 60, 600 };
+
+/* Count one commit-to-sent latency. */
+static void
+sched_observe(struct sched *s, double secs)
+{
+	int	 i;
+
+	s->lat.count++;
+	s->lat.sum += secs;
+	for (i = 0; i < SCHED_LAT_BUCKETS; i++) {
+		if (secs <= sched_lat_bounds[i]) {
+			s->lat.bucket[i]++;
+			break;
+		}
+	}
+}
+
+const struct sched_latency *
+sched_latency(const struct sched *s)
+{
+	return (&s->lat);
+}
+
+int64_t
+sched_busy_since(const struct sched *s)
+{
+	return (s->busy_since);
+}
+
+size_t
+sched_gwstats(const struct sched *s, struct gwstat *out, size_t max)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->ngws && i < max; i++) {
+		out[i].name = s->gws[i].name;
+		out[i].inflight = s->gws[i].inflight;
+		out[i].breaker = (int)s->gws[i].state;
+		out[i].ok = s->gws[i].n_ok;
+		out[i].tempfail = s->gws[i].n_tempfail;
+		out[i].permfail = s->gws[i].n_permfail;
+	}
+	return (i);
+}
 
 /* The state of a gateway by name, created on first use. */
 static struct gwstate *
@@ -333,6 +384,8 @@ sched_done(struct job *j, const struct result *res, int interrupted)
 		r.next_attempt_ms = now;
 	}
 	sched_log(j, &r, now);
+	if (strcmp(r.state, "sent") == 0 && j->d->committed_ms > 0)
+		sched_observe(s, (double)(now - j->d->committed_ms) / 1000.0);
 	sched_push(s, &r);
 	if (j->gs != NULL) {
 		j->gs->inflight--;
@@ -384,7 +437,7 @@ sched_http_cb(void *arg, const struct http_result *hr)
 
 /* Fill the adapter's view of a delivery. */
 static void
-sched_message(const struct job *j, struct message *m)
+sched_message(struct job *j, struct message *m)
 {
 	const struct delivery	*d = j->d;
 
@@ -404,6 +457,10 @@ sched_message(const struct job *j, struct message *m)
 	m->now_ms = util_now_ms();
 	m->tpl = cfg_vtpl(cfg_step(j->cfg, d->step_code), j->gw->name);
 	m->callback_url = j->cfg->callback_url;
+	if (j->s->env->receipt_secret != NULL) {
+		receipt_token(j->s->env->receipt_secret, d->key, j->token);
+		m->receipt_token = j->token;
+	}
 }
 
 /* An SMS longer than the gateway's max_parts is dead, never cut. */
@@ -492,6 +549,8 @@ sched_busy(struct sched *s, const char *what)
 {
 	struct timeval	 tv;
 
+	if (s->busy_since == 0)
+		s->busy_since = util_now_ms();
 	s->busy_ms = s->busy_ms ? s->busy_ms * 2 : SCHED_BUSY_MIN_MS;
 	if (s->busy_ms > SCHED_BUSY_MAX_MS)
 		s->busy_ms = SCHED_BUSY_MAX_MS;
@@ -660,6 +719,7 @@ sched_run(struct sched *s)
 		return;
 	}
 	s->busy_ms = 0;
+	s->busy_since = 0;
 	if (s->env->stopping) {
 		if (s->njobs == 0 && s->nrecs == 0 && s->drained != NULL)
 			s->drained(s->env);

@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "huigao.h"
+#include "receipt.h"
 #include "store.h"
 
 #define STORE_BUSY_MS	250
@@ -1156,4 +1157,159 @@ store_record(struct store *st, const struct outcome_rec *recs, size_t n,
 	if ((rv = store_exec(st, "COMMIT", cause)) != STORE_OK)
 		store_rollback(st);
 	return (rv);
+}
+
+/* ---- receipts and statistics ---- */
+
+const char *const store_states[STORE_NSTATES] = { "pending", "sending",
+    "sent", "delivered", "undelivered", "dead", "suppressed" };
+
+int
+store_receipt_find(struct store *st, const char *key, const char *provider_id,
+    struct receipt_target *t, int *found, char **cause)
+{
+	sqlite3_stmt	*s;
+	const char	*sql;
+	int		 rc;
+
+	*found = 0;
+	memset(t, 0, sizeof(*t));
+	sql = (key != NULL && key[0] != '\0') ?
+	    "SELECT id, state, gateway, provider_id, recipient, key"
+	    " FROM notifications WHERE key = ?1" :
+	    "SELECT id, state, gateway, provider_id, recipient, key"
+	    " FROM notifications WHERE provider_id = ?1";
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		*cause = store_errmsg(st, "receipt");
+		return (STORE_ERR);
+	}
+	sqlite3_bind_text(s, 1, (key != NULL && key[0] != '\0') ? key :
+	    provider_id, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*found = 1;
+		t->id = sqlite3_column_int64(s, 0);
+		util_strlcpy_utf8(t->state, (const char *)sqlite3_column_text(s,
+		    1), sizeof(t->state));
+#define COPYCOL(i, f) util_strlcpy_utf8(t->f, sqlite3_column_text(s, i) ? \
+	(const char *)sqlite3_column_text(s, i) : "", sizeof(t->f))
+		COPYCOL(2, gateway);
+		COPYCOL(3, provider_id);
+		COPYCOL(4, recipient);
+		COPYCOL(5, key);
+#undef COPYCOL
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		*cause = store_errmsg(st, "receipt");
+		return (store_rc(rc));
+	}
+	return (STORE_OK);
+}
+
+/* Keep the receipt itself. */
+static int
+receipt_insert(struct store *st, const struct receipt_target *t,
+    const struct receipt *r, const char *raw, const char *now)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO receipts(notification_id,"
+	    " gateway, received_at, status, provider_status, provider_id, raw)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, substr(?7, 1, 2000))", -1, &s,
+	    NULL) != SQLITE_OK)
+		return (STORE_ERR);
+	sqlite3_bind_int64(s, 1, t->id);
+	sqlite3_bind_text(s, 2, t->gateway, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, receipt_status_str(r->status), -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, r->provider_status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, r->provider_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, raw ? raw : "", -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return (rc == SQLITE_DONE ? STORE_OK : store_rc(rc));
+}
+
+int
+store_receipt_apply(struct store *st, const struct receipt_target *t,
+    const struct receipt *r, const char *raw, int64_t now_ms, int *applied,
+    char **cause)
+{
+	sqlite3_stmt	*s;
+	char		 now[32];
+	int		 rc, rv;
+
+	*applied = 0;
+	util_iso_utc(now_ms, now, sizeof(now));
+	if ((rv = store_exec(st, "BEGIN IMMEDIATE", cause)) != STORE_OK)
+		return (rv);
+	if (sqlite3_prepare_v2(st->db, "UPDATE notifications SET state = ?2,"
+	    " delivered_ms = ?3, updated_at = ?4 WHERE id = ?1 AND"
+	    " state = 'sent'", -1, &s, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(s, 1, t->id);
+	sqlite3_bind_text(s, 2, receipt_status_str(r->status), -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, now_ms);
+	sqlite3_bind_text(s, 4, now, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	if ((*applied = sqlite3_changes(st->db) > 0) &&
+	    receipt_insert(st, t, r, raw, now) != STORE_OK)
+		goto fail;
+	if ((rv = store_exec(st, "COMMIT", cause)) == STORE_OK)
+		return (STORE_OK);
+fail:
+	if (*cause == NULL)
+		*cause = store_errmsg(st, "receipt");
+	store_rollback(st);
+	*applied = 0;
+	return (STORE_ERR);
+}
+
+char *
+store_state_get(struct store *st, const char *key)
+{
+	sqlite3_stmt	*s;
+	char		*v = NULL;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT value FROM huigao_state"
+	    " WHERE key = ?1", -1, &s, NULL) != SQLITE_OK)
+		return (NULL);
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = col_dup(s, 0);
+	sqlite3_finalize(s);
+	return (v);
+}
+
+int
+store_stats(struct store *st, struct store_stats *ss, char **cause)
+{
+	sqlite3_stmt	*s;
+	int		 i;
+
+	memset(ss, 0, sizeof(*ss));
+	ss->oldest_pending_ms = -1;
+	for (i = 0; i < STORE_NSTATES; i++) {
+		if (store_count_state(st, store_states[i], &ss->by_state[i]) !=
+		    STORE_OK) {
+			*cause = store_errmsg(st, "stats");
+			return (STORE_ERR);
+		}
+	}
+	if (sqlite3_prepare_v2(st->db, "SELECT MIN(queued_ms) FROM notifications"
+	    " WHERE state = 'pending'", -1, &s, NULL) != SQLITE_OK) {
+		*cause = store_errmsg(st, "stats");
+		return (STORE_ERR);
+	}
+	if (sqlite3_step(s) == SQLITE_ROW &&
+	    sqlite3_column_type(s, 0) != SQLITE_NULL)
+		ss->oldest_pending_ms = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return (STORE_OK);
 }

@@ -122,6 +122,39 @@ int	 store_record(struct store *, const struct outcome_rec *, size_t,
 /* Count rows per state, for logs and huigaoctl. */
 int	 store_count_state(struct store *, const char *state, int64_t *n);
 void	 delivery_free(struct delivery *);
+
+/* ---- receipts and statistics, for the status server ---- */
+struct receipt;
+struct receipt_target {
+	int64_t		 id;
+	char		 state[16];
+	char		 gateway[64];
+	char		 provider_id[128];
+	char		 recipient[64];
+	char		 key[128];
+};
+/* Find the notification a receipt names, by our key or else by provider id. */
+int	 store_receipt_find(struct store *, const char *key,
+	    const char *provider_id, struct receipt_target *, int *found,
+	    char **cause);
+/*
+ * Move a 'sent' notification to delivered/undelivered and keep the
+ * receipt, in one transaction; *applied = 0 when it was not 'sent' (a
+ * replay, or a receipt ahead of our own record).
+ */
+int	 store_receipt_apply(struct store *, const struct receipt_target *,
+	    const struct receipt *, const char *raw, int64_t now_ms,
+	    int *applied, char **cause);
+/* A value of huigao_state, copied; NULL if absent. */
+char	*store_state_get(struct store *, const char *key);
+
+#define STORE_NSTATES	7
+extern const char *const store_states[STORE_NSTATES];
+struct store_stats {
+	int64_t		 by_state[STORE_NSTATES];
+	int64_t		 oldest_pending_ms;	/* queued_ms, or -1 */
+};
+int	 store_stats(struct store *, struct store_stats *, char **cause);
 /* The underlying handle, for huigaoctl's read-only queries. */
 struct sqlite3 *store_db(struct store *);
 

@@ -21,7 +21,7 @@ CREATE TABLE receipts (
 	raw		TEXT		-- the receipt body, truncated, for audit
 );
 CREATE INDEX receipts_notification ON receipts(notification_id);
-CREATE INDEX notifications_provider ON notifications(gateway, provider_id);
+CREATE INDEX notifications_provider ON notifications(provider_id);
 
 -- The secret behind per-message receipt tokens (Kannel dlr-url).
 INSERT INTO huigao_state(key, value) VALUES ('receipt_secret',
