@@ -44,7 +44,9 @@ LDLIBS	+= $(PKG_LIBS) -lm
 LIB_SRC	= daemon/log.c daemon/util.c daemon/text.c daemon/backoff.c \
 	  daemon/cfg.c daemon/policy.c daemon/store.c daemon/receipt.c daemon/report.c \
 	  adapters/adapters.c adapters/console.c adapters/file.c adapters/webhook.c \
-	  adapters/aliyun.c adapters/tencent.c adapters/twilio.c adapters/kannel.c
+	  adapters/aliyun.c adapters/tencent.c adapters/twilio.c adapters/kannel.c \
+	  adapters/wechat.c adapters/smtp.c adapters/wecom.c adapters/dingtalk.c \
+	  adapters/feishu.c
 DAEMON_SRC = daemon/huigaod.c daemon/watch.c daemon/sched.c daemon/http.c \
 	  daemon/status.c
 CTL_SRC	= daemon/huigaoctl.c

@@ -36,6 +36,8 @@ struct message {
 	const struct vtpl *tpl;		/* the step's vendor template, or NULL */
 	const char	*callback_url;	/* receipts: our public base URL, or NULL */
 	const char	*receipt_token;	/* receipts: per-message token (hex) */
+	const char	*access_token;	/* token gateways (WeChat): the current token */
+	const char	*court_name;	/* the court's full name (e-mail sender name) */
 };
 
 #define REQ_MAX_HEADERS	16
@@ -46,6 +48,18 @@ struct request {
 	size_t		 nheaders;
 	char		*body;
 	size_t		 bodylen;
+	/*
+	 * SMTP (libcurl's smtp:// or smtps://): set mail_from to make this an
+	 * SMTP transfer; url is the server, body the whole MIME message with
+	 * CRLF line endings, rcpt the envelope recipient. TLS is required
+	 * (smtps, or STARTTLS on smtp) unless smtp_plain is set. username and
+	 * password are secrets: request_clear() wipes them.
+	 */
+	char		*mail_from;
+	char		*rcpt;
+	int		 smtp_plain;
+	char		*username;
+	char		*password;
 };
 
 struct response {
@@ -66,6 +80,9 @@ struct result {
 	int		 gwfault;	/* the gateway's fault (outage, balance,
 					 * credentials, flow control): the next
 					 * attempt fails over to the next gateway */
+	int		 token_expired;	/* token gateways: the access token was
+					 * refused; the core fetches a new one and
+					 * sends again, not counting the attempt */
 };
 
 struct adapter {
@@ -88,6 +105,19 @@ struct adapter {
 	 * really comes from the gateway (optional) */
 	int	(*receipt_auth)(const struct gateway *, const char *url,
 		    const struct evkeyvalq *form, const char *signature);
+	/*
+	 * Access-token gateways (WeChat), optional: the request that fetches a
+	 * token, and its answer parsed into the token and its lifetime. The
+	 * core runs the fetch on the loop, shares the token among all sends of
+	 * the gateway, and fetches again shortly before it expires or when a
+	 * send reports token_expired.
+	 */
+	int	(*token_build)(const struct gateway *, int64_t now_ms,
+		    struct request *, char **cause);
+	int	(*token_parse)(const struct gateway *, const struct response *,
+		    char *token, size_t tokenlen, int64_t *ttl_ms, char **cause);
+	/* staff alert robots (wecom, dingtalk, feishu): usable in `alerts` */
+	int			 robot;
 };
 
 /* adapters.c: find an adapter by type name; NULL if unknown. */
@@ -107,6 +137,11 @@ extern const struct adapter adapter_aliyun;
 extern const struct adapter adapter_tencent;
 extern const struct adapter adapter_twilio;
 extern const struct adapter adapter_kannel;
+extern const struct adapter adapter_wechat;
+extern const struct adapter adapter_smtp;
+extern const struct adapter adapter_wecom;
+extern const struct adapter adapter_dingtalk;
+extern const struct adapter adapter_feishu;
 
 /* webhook.c, exported for tests: the Standard Webhooks signature "v1,<base64>". */
 int	 webhook_sign(const char *secret, const char *msg_id, int64_t ts,

@@ -19,6 +19,11 @@ static const struct adapter *const adapters[] = {
 	&adapter_tencent,
 	&adapter_twilio,
 	&adapter_kannel,
+	&adapter_wechat,
+	&adapter_smtp,
+	&adapter_wecom,
+	&adapter_dingtalk,
+	&adapter_feishu,
 };
 #define NADAPTERS (sizeof(adapters) / sizeof(adapters[0]))
 
@@ -59,6 +64,13 @@ request_clear(struct request *r)
 	for (i = 0; i < r->nheaders; i++)
 		free(r->headers[i]);
 	free(r->body);
+	free(r->mail_from);
+	free(r->rcpt);
+	free(r->username);
+	if (r->password != NULL) {
+		explicit_bzero(r->password, strlen(r->password));
+		free(r->password);
+	}
 	memset(r, 0, sizeof(*r));
 }
 

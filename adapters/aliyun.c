@@ -1,8 +1,831 @@
 /*
- * aliyun.c - placeholder; being written (issue 3).
+ * aliyun.c - Alibaba Cloud SMS: SendSms of dysmsapi, API 2017-05-25
+ * (reference/gateways.md §1).
+ *
+ * Two signatures, chosen by `signature_version`:
+ *   3 (default)  ACS3-HMAC-SHA256: POST /?<business parameters> with an
+ *                empty body, the x-acs-* headers and an Authorization
+ *                header, as the official SDK sends it;
+ *   1            the older RPC HMAC-SHA1 signature: POST / with every
+ *                parameter, Signature last, in a form-encoded body (so the
+ *                phone number stays out of the URL).
+ * The business parameters are PhoneNumbers, SignName (`sign_name`, else the
+ * court's signature), TemplateCode (the step's vendor template id),
+ * TemplateParam (a JSON object: each template key with the value of its
+ * huigao variable) and OutId (the notification's stable key, echoed back in
+ * receipts; Alibaba has no idempotency of its own).
+ *
+ * Everything time-dependent comes from the message: the timestamp from
+ * now_ms, the nonce from key, attempt and now_ms. A request is therefore
+ * reproducible byte for byte (tests/golden/aliyun-*), and a retry carries a
+ * new nonce.
+ *
+ * Percent-encoding is done here by RFC 3986 as Alibaba specifies it
+ * (A-Z a-z 0-9 - _ . ~ kept, uppercase hex, space %20, '*' %2A). Not
+ * curl_easy_escape(): it keeps '~' only since libcurl 7.21.2 (2010; older
+ * versions give %7E), needs a CURL handle, and adapters do not see libcurl.
+ *
+ * Answers: success is HTTP 2xx with Code "OK" (BizId is the provider id).
+ * Other codes are classified by aliyun_codes below; an HTTP 5xx or a 2xx
+ * body without a Code is the vendor's outage. See aliyun_parse.
  */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include "adapter.h"
+
+#define ALIYUN_HOST	"dysmsapi.aliyuncs.com"
+#define ALIYUN_VERSION	"2017-05-25"
+#define ALIYUN_EMPTY_SHA256 \
+	"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+struct aliyun_priv {
+	char	*key_id;
+	char	*secret;
+	char	*sign_name;	/* NULL: the court's signature */
+	char	*region;
+	int	 version;	/* 3 (ACS3-HMAC-SHA256) or 1 (HMAC-SHA1) */
+	char	*base;		/* "https://dysmsapi.aliyuncs.com" */
+	char	*host;		/* "dysmsapi.aliyuncs.com" */
+};
+
+static const char *const aliyun_keys[] = { "access_key_id",
+    "access_key_secret", "access_key_secret_file", "sign_name", "region",
+    "signature_version", NULL };
+
+/* How an error code is handled. retry_s: the least wait before a retry. */
+struct aliyun_code {
+	const char	*code;
+	enum outcome	 outcome;
+	int		 gwfault;
+	int		 retry_s;
+};
+
+/*
+ * The codes of gateways.md §1.7 (help.aliyun.com/document_detail/101346).
+ * Per-number flow control waits on the same gateway; an account's day or
+ * month cap, the balance and the credentials are the gateway's fault, so
+ * the next attempt goes to the next gateway of the route.
+ */
+static const struct aliyun_code aliyun_codes[] = {
+	/* flow control and system errors: retry later */
+	{ "isv.BUSINESS_LIMIT_CONTROL",		OUTCOME_TEMPFAIL, 0, 60 },
+	{ "Throttling.User",			OUTCOME_TEMPFAIL, 0, 1 },
+	{ "isp.SYSTEM_ERROR",			OUTCOME_TEMPFAIL, 0, 0 },
+	/* the account's own caps: this gateway is done for now */
+	{ "isv.DAY_LIMIT_CONTROL",		OUTCOME_TEMPFAIL, 1, 0 },
+	{ "isv.MONTH_LIMIT_CONTROL",		OUTCOME_TEMPFAIL, 1, 0 },
+	/* the number */
+	{ "isv.MOBILE_NUMBER_ILLEGAL",		OUTCOME_PERMFAIL, 0, 0 },
+	{ "isv.MOBILE_COUNT_OVER_LIMIT",	OUTCOME_PERMFAIL, 0, 0 },
+	{ "isv.DOMESTIC_NUMBER_NOT_SUPPORTED",	OUTCOME_PERMFAIL, 0, 0 },
+	/* balance */
+	{ "isv.AMOUNT_NOT_ENOUGH",		OUTCOME_TEMPFAIL, 1, 0 },
+	{ "isv.OUT_OF_SERVICE",			OUTCOME_TEMPFAIL, 1, 0 },
+	/* template and signature */
+	{ "isv.SMS_TEMPLATE_ILLEGAL",		OUTCOME_PERMFAIL, 0, 0 },
+	{ "isv.SMS_SIGNATURE_ILLEGAL",		OUTCOME_PERMFAIL, 0, 0 },
+	{ "isv.SMS_SIGN_ILLEGAL",		OUTCOME_PERMFAIL, 0, 0 },
+	{ "isv.SIGN_STATE_ILLEGAL",		OUTCOME_PERMFAIL, 0, 0 },
+	{ "isv.SMS_SIGNATURE_SCENE_ILLEGAL",	OUTCOME_PERMFAIL, 0, 0 },
+	{ "isv.TEMPLATE_MISSING_PARAMETERS",	OUTCOME_PERMFAIL, 0, 0 },
+	{ "isv.INVALID_JSON_PARAM",		OUTCOME_PERMFAIL, 0, 0 },
+	{ "isv.PARAM_LENGTH_LIMIT",		OUTCOME_PERMFAIL, 0, 0 },
+	{ "isv.PARAM_NOT_SUPPORT_URL",		OUTCOME_PERMFAIL, 0, 0 },
+	/* content */
+	{ "isv.SMS_CONTENT_ILLEGAL",		OUTCOME_PERMFAIL, 0, 0 },
+	{ "isv.BLACK_KEY_CONTROL_LIMIT",	OUTCOME_PERMFAIL, 0, 0 },
+	/* credentials, clock and account */
+	{ "SignatureDoesNotMatch",		OUTCOME_TEMPFAIL, 1, 0 },
+	{ "InvalidTimeStamp.Expired",		OUTCOME_TEMPFAIL, 1, 0 },
+	{ "SignatureNonceUsed",			OUTCOME_TEMPFAIL, 1, 0 },
+	{ "InvalidAccessKeyId.NotFound",	OUTCOME_TEMPFAIL, 1, 0 },
+	{ "isp.RAM_PERMISSION_DENY",		OUTCOME_TEMPFAIL, 1, 0 },
+	{ "isv.ACCOUNT_NOT_EXISTS",		OUTCOME_TEMPFAIL, 1, 0 },
+	{ "isv.ACCOUNT_ABNORMAL",		OUTCOME_TEMPFAIL, 1, 0 },
+	{ "isv.PRODUCT_UN_SUBSCRIPT",		OUTCOME_TEMPFAIL, 1, 0 },
+	{ "isv.DENY_IP_RANGE",			OUTCOME_TEMPFAIL, 1, 0 },
+};
+
+/* Families of codes not in the table, by prefix. */
+static const struct aliyun_code aliyun_prefixes[] = {
+	{ "InvalidAccessKeyId",	OUTCOME_TEMPFAIL, 1, 0 },
+	{ "Signature",		OUTCOME_TEMPFAIL, 1, 0 },
+	{ "InvalidTimeStamp",	OUTCOME_TEMPFAIL, 1, 0 },
+	{ "Forbidden",		OUTCOME_TEMPFAIL, 1, 0 },
+	{ "Throttling",		OUTCOME_TEMPFAIL, 0, 1 },
+	{ "isp.",		OUTCOME_TEMPFAIL, 0, 0 },
+};
+
+/* An unknown code: retried, through the next gateway, never lost. */
+static const struct aliyun_code aliyun_unknown = {
+	NULL, OUTCOME_TEMPFAIL, 1, 0
+};
+/* HTTP 5xx, whatever the body says: the vendor's outage. */
+static const struct aliyun_code aliyun_outage = {
+	NULL, OUTCOME_TEMPFAIL, 1, 0
+};
+
+/* ---- encoding, hashing, signing (pure; exported ones are in adapter.h) ---- */
+
+static int
+unreserved(unsigned char c)
+{
+	return ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
+	    c == '~');
+}
+
+char *
+aliyun_percent_encode(const char *s)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	char			*out = xmalloc(3 * strlen(s) + 1), *o = out;
+	const unsigned char	*p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (unreserved(*p))
+			*o++ = (char)*p;
+		else {
+			*o++ = '%';
+			*o++ = hex[*p >> 4];
+			*o++ = hex[*p & 0xf];
+		}
+	}
+	*o = '\0';
+	return (out);
+}
+
+struct enc_pair {
+	char	*k;
+	char	*v;
+};
+
+static int
+enc_pair_cmp(const void *a, const void *b)
+{
+	return (strcmp(((const struct enc_pair *)a)->k,
+	    ((const struct enc_pair *)b)->k));
+}
+
+char *
+aliyun_canonical_query(const struct aliyun_param *p, size_t n)
+{
+	struct enc_pair	*e = xcalloc(n + 1, sizeof(*e));
+	char		*out = NULL;
+	size_t		 i, len = 0;
+	FILE		*f;
+
+	for (i = 0; i < n; i++) {
+		e[i].k = aliyun_percent_encode(p[i].name);
+		e[i].v = aliyun_percent_encode(p[i].value);
+	}
+	qsort(e, n, sizeof(*e), enc_pair_cmp);
+	if ((f = open_memstream(&out, &len)) == NULL)
+		fatal("open_memstream");
+	for (i = 0; i < n; i++) {
+		fprintf(f, "%s%s=%s", i > 0 ? "&" : "", e[i].k, e[i].v);
+		free(e[i].k);
+		free(e[i].v);
+	}
+	fclose(f);
+	free(e);
+	return (out);
+}
+
+char *
+aliyun_v2_string_to_sign(const char *method, const struct aliyun_param *p,
+    size_t n)
+{
+	char	*q = aliyun_canonical_query(p, n);
+	char	*eq = aliyun_percent_encode(q);
+	char	*s = xasprintf("%s&%%2F&%s", method, eq);
+
+	free(q);
+	free(eq);
+	return (s);
+}
+
+int
+aliyun_sign_v2(const char *secret, const char *method,
+    const struct aliyun_param *p, size_t n, char *out, size_t outlen)
+{
+	unsigned char	 mac[EVP_MAX_MD_SIZE];
+	unsigned int	 maclen = 0;
+	char		*key = xasprintf("%s&", secret);
+	char		*sts = aliyun_v2_string_to_sign(method, p, n);
+	int		 rv = -1;
+
+	if (outlen < 29)
+		goto done;
+	if (HMAC(EVP_sha1(), key, (int)strlen(key), (const unsigned char *)sts,
+	    strlen(sts), mac, &maclen) == NULL)
+		goto done;
+	EVP_EncodeBlock((unsigned char *)out, mac, (int)maclen);
+	rv = 0;
+done:
+	explicit_bzero(key, strlen(key));
+	free(key);
+	free(sts);
+	return (rv);
+}
+
+/* Lowercase hex of bytes into out (2 * n + 1 bytes). */
+static void
+hexify(const unsigned char *b, size_t n, char *out)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[b[i] >> 4];
+		out[2 * i + 1] = hex[b[i] & 0xf];
+	}
+	out[2 * n] = '\0';
+}
+
+/* Lowercase hex SHA-256 of data into out (65 bytes). */
+static void
+sha256_hex(const void *data, size_t len, char *out)
+{
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 mdlen = 0;
+
+	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1)
+		fatalx("EVP_Digest SHA-256 failed");
+	hexify(md, mdlen, out);
+}
+
+struct lc_header {
+	char		*name;		/* lowercased */
+	const char	*value;
+	size_t		 len;		/* of the trimmed value */
+};
+
+static int
+lc_header_cmp(const void *a, const void *b)
+{
+	return (strcmp(((const struct lc_header *)a)->name,
+	    ((const struct lc_header *)b)->name));
+}
+
+/* CanonicalHeaders and SignedHeaders of ACS3: lowercase, trimmed, sorted. */
+static void
+v3_headers(const struct aliyun_param *h, size_t n, FILE *canon, char **signedh)
+{
+	struct lc_header	*l = xcalloc(n + 1, sizeof(*l));
+	char			*p;
+	size_t			 i, len = 0;
+	FILE			*sf;
+
+	for (i = 0; i < n; i++) {
+		l[i].name = xstrdup(h[i].name);
+		for (p = l[i].name; *p != '\0'; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p - 'A' + 'a');
+		l[i].value = h[i].value + strspn(h[i].value, " \t");
+		l[i].len = strlen(l[i].value);
+		while (l[i].len > 0 && (l[i].value[l[i].len - 1] == ' ' ||
+		    l[i].value[l[i].len - 1] == '\t'))
+			l[i].len--;
+	}
+	qsort(l, n, sizeof(*l), lc_header_cmp);
+	if ((sf = open_memstream(signedh, &len)) == NULL)
+		fatal("open_memstream");
+	for (i = 0; i < n; i++) {
+		fprintf(canon, "%s:%.*s\n", l[i].name, (int)l[i].len,
+		    l[i].value);
+		fprintf(sf, "%s%s", i > 0 ? ";" : "", l[i].name);
+		free(l[i].name);
+	}
+	fclose(sf);
+	free(l);
+}
+
+int
+aliyun_sign_v3(const struct aliyun_v3 *in, char **authorization,
+    char hashed[65])
+{
+	unsigned char	 mac[EVP_MAX_MD_SIZE];
+	unsigned int	 maclen = 0;
+	char		*creq = NULL, *query, *signedh = NULL, *sts;
+	char		 payload[65], sig[2 * EVP_MAX_MD_SIZE + 1];
+	size_t		 clen = 0;
+	FILE		*f;
+
+	*authorization = NULL;
+	query = aliyun_canonical_query(in->query, in->nquery);
+	sha256_hex(in->body != NULL ? in->body : "", in->bodylen, payload);
+	if ((f = open_memstream(&creq, &clen)) == NULL)
+		fatal("open_memstream");
+	fprintf(f, "%s\n/\n%s\n", in->method, query);
+	v3_headers(in->headers, in->nheaders, f, &signedh);
+	fprintf(f, "\n%s\n%s", signedh, payload);
+	fclose(f);
+	sha256_hex(creq, clen, hashed);
+	sts = xasprintf("ACS3-HMAC-SHA256\n%s", hashed);
+	if (HMAC(EVP_sha256(), in->secret, (int)strlen(in->secret),
+	    (const unsigned char *)sts, strlen(sts), mac, &maclen) != NULL) {
+		hexify(mac, maclen, sig);
+		*authorization = xasprintf("ACS3-HMAC-SHA256 Credential=%s,"
+		    "SignedHeaders=%s,Signature=%s", in->key_id, signedh, sig);
+	}
+	free(sts);
+	free(creq);
+	free(query);
+	free(signedh);
+	return (*authorization != NULL ? 0 : -1);
+}
+
+/* ---- configuration ---- */
+
+/* A string key: 1 found, 0 absent, -1 wrong type or empty (with cause). */
+static int
+aliyun_str(const struct gateway *gw, const config_setting_t *g,
+    const char *key, char **out, char **cause)
+{
+	config_setting_t	*s = config_setting_get_member(g, key);
+	const char		*v;
+
+	*out = NULL;
+	if (s == NULL)
+		return (0);
+	if (config_setting_type(s) != CONFIG_TYPE_STRING ||
+	    *(v = config_setting_get_string(s)) == '\0') {
+		*cause = cfg_error(s, "gateway \"%s\": \"%s\" must be a "
+		    "non-empty string", gw->name, key);
+		return (-1);
+	}
+	*out = xstrdup(v);
+	return (1);
+}
+
+/* The base URL and Host: scheme://host[:port] of `endpoint`, or the vendor's. */
+static int
+aliyun_endpoint(struct gateway *gw, struct aliyun_priv *p,
+    const config_setting_t *g, char **cause)
+{
+	const char	*ep = gw->endpoint, *auth;
+	size_t		 n;
+
+	if (ep == NULL) {
+		p->base = xstrdup("https://" ALIYUN_HOST);
+		p->host = xstrdup(ALIYUN_HOST);
+		return (0);
+	}
+	/* cfg.c accepted only http:// (when allowed) and https:// */
+	auth = strstr(ep, "://") + 3;
+	if ((n = strcspn(auth, "/?#")) == 0) {
+		*cause = cfg_error(g, "gateway \"%s\": the endpoint \"%s\" has "
+		    "no host", gw->name, ep);
+		return (-1);
+	}
+	p->base = xstrndup(ep, (size_t)(auth - ep) + n);
+	p->host = xstrndup(auth, n);
+	return (0);
+}
+
+/* signature_version: 3 (default) or 1. */
+static int
+aliyun_version(const struct gateway *gw, const config_setting_t *g, int *out,
+    char **cause)
+{
+	config_setting_t	*s = config_setting_get_member(g,
+	    "signature_version");
+
+	*out = 3;
+	if (s == NULL)
+		return (0);
+	if (config_setting_type(s) == CONFIG_TYPE_INT)
+		*out = config_setting_get_int(s);
+	if ((config_setting_type(s) != CONFIG_TYPE_INT) ||
+	    (*out != 1 && *out != 3)) {
+		*cause = cfg_error(s, "gateway \"%s\": \"signature_version\" "
+		    "must be 3 (ACS3-HMAC-SHA256) or 1 (the older RPC "
+		    "HMAC-SHA1 signature)", gw->name);
+		return (-1);
+	}
+	return (0);
+}
+
+/* A region id is lowercase letters, digits and dashes: cn-hangzhou. */
+static int
+aliyun_region_ok(const char *r)
+{
+	return (strspn(r, "abcdefghijklmnopqrstuvwxyz0123456789-") ==
+	    strlen(r));
+}
+
+static int
+aliyun_init(struct gateway *gw, const config_setting_t *g, const char *cfgdir,
+    char **cause)
+{
+	struct aliyun_priv	*p = xcalloc(1, sizeof(*p));
+	int			 r;
+
+	gw->priv = p;	/* aliyun_free releases a half-built one */
+	if ((r = aliyun_str(gw, g, "access_key_id", &p->key_id, cause)) == -1)
+		return (-1);
+	if (r == 0) {
+		*cause = cfg_error(g, "gateway \"%s\": missing "
+		    "\"access_key_id\"", gw->name);
+		return (-1);
+	}
+	if (cfg_secret(g, "access_key_secret", cfgdir, &p->secret, cause) == -1)
+		return (-1);
+	if (p->secret == NULL || p->secret[0] == '\0') {
+		*cause = cfg_error(g, "gateway \"%s\": missing "
+		    "\"access_key_secret\" (or \"access_key_secret_file\")",
+		    gw->name);
+		return (-1);
+	}
+	if (aliyun_str(gw, g, "sign_name", &p->sign_name, cause) == -1)
+		return (-1);
+	if (p->sign_name != NULL && strstr(p->sign_name, "【") != NULL) {
+		*cause = cfg_error(g, "gateway \"%s\": \"sign_name\" is the "
+		    "approved signature without 【】", gw->name);
+		return (-1);
+	}
+	if ((r = aliyun_str(gw, g, "region", &p->region, cause)) == -1)
+		return (-1);
+	if (r == 0)
+		p->region = xstrdup("cn-hangzhou");
+	if (!aliyun_region_ok(p->region)) {
+		*cause = cfg_error(g, "gateway \"%s\": \"region\" \"%s\" is not "
+		    "a region id like cn-hangzhou", gw->name, p->region);
+		return (-1);
+	}
+	if (aliyun_version(gw, g, &p->version, cause) == -1)
+		return (-1);
+	return (aliyun_endpoint(gw, p, g, cause));
+}
+
+static void
+aliyun_free(struct gateway *gw)
+{
+	struct aliyun_priv	*p = gw->priv;
+
+	if (p == NULL)
+		return;
+	if (p->secret != NULL) {
+		explicit_bzero(p->secret, strlen(p->secret));
+		free(p->secret);
+	}
+	if (p->key_id != NULL) {
+		explicit_bzero(p->key_id, strlen(p->key_id));
+		free(p->key_id);
+	}
+	free(p->sign_name);
+	free(p->region);
+	free(p->base);
+	free(p->host);
+	free(p);
+	gw->priv = NULL;
+}
+
+/* ---- the request ---- */
+
+/* "2017-07-12T02:42:19Z" for ms since the epoch. */
+static void
+aliyun_time(int64_t ms, char *buf, size_t len)
+{
+	time_t		 t = (time_t)(ms / 1000);
+	struct tm	 tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* A nonce unique per attempt, derived (not random) so goldens are stable. */
+static void
+aliyun_nonce(const struct message *m, char out[33])
+{
+	char	*seed, hex[65];
+
+	seed = xasprintf("aliyun/%s/%d/%lld", m->key, m->attempt,
+	    (long long)m->now_ms);
+	sha256_hex(seed, strlen(seed), hex);
+	free(seed);
+	memcpy(out, hex, 32);
+	out[32] = '\0';
+}
+
+/*
+ * TemplateParam: {"key": "value", ...} from the message's variables, each
+ * value written as the text would show it (numbers plainly, ISO dates as
+ * 6月30日, a party's name masked). -1 and *cause naming a missing variable.
+ */
+static char *
+aliyun_template_param(const struct message *m, char **cause)
+{
+	const struct vtpl	*t = m->tpl;
+	struct render_ctx	 rc;
+	json_t			*vars, *o;
+	char			*tmpl, *v, *why = NULL, *s = NULL;
+	size_t			 i;
+
+	if ((vars = json_loads(m->vars, 0, NULL)) == NULL ||
+	    !json_is_object(vars)) {
+		*cause = xstrdup("the message's variables are not a JSON object");
+		json_decref(vars);
+		return (NULL);
+	}
+	memset(&rc, 0, sizeof(rc));
+	rc.params = vars;
+	o = json_object();
+	for (i = 0; i < t->n; i++) {
+		if (json_object_get(vars, t->vars[i]) == NULL) {
+			*cause = xasprintf("vendor template %s of step %s: "
+			    "variable \"%s\" (TemplateParam \"%s\") is missing "
+			    "from the step's params", t->id, m->step,
+			    t->vars[i], t->keys[i]);
+			goto done;
+		}
+		tmpl = xasprintf("{%s}", t->vars[i]);
+		if (text_render(tmpl, &rc, &v, &why) == -1) {
+			*cause = xasprintf("vendor template %s of step %s: %s",
+			    t->id, m->step, why);
+			free(why);
+			free(tmpl);
+			goto done;
+		}
+		free(tmpl);
+		json_object_set_new(o, t->keys[i], json_string(v));
+		free(v);
+	}
+	if ((s = json_dumps(o, JSON_COMPACT)) == NULL)
+		*cause = xstrdup("cannot encode TemplateParam as JSON");
+done:
+	json_decref(o);
+	json_decref(vars);
+	return (s);
+}
+
+/* ACS3: the business parameters in the query, signed headers, no body. */
+static int
+aliyun_build_v3(const struct aliyun_priv *p, const struct message *m,
+    const struct aliyun_param *q, size_t nq, struct request *req,
+    char **cause)
+{
+	char			 date[32], nonce[33], hashed[65], *auth, *query;
+	const struct aliyun_param h[] = {
+		{ "host", p->host },
+		{ "x-acs-action", "SendSms" },
+		{ "x-acs-version", ALIYUN_VERSION },
+		{ "x-acs-date", date },
+		{ "x-acs-signature-nonce", nonce },
+		{ "x-acs-content-sha256", ALIYUN_EMPTY_SHA256 },
+	};
+	struct aliyun_v3	 in = { .key_id = p->key_id,
+	    .secret = p->secret, .method = "POST", .query = q, .nquery = nq,
+	    .headers = h, .nheaders = sizeof(h) / sizeof(h[0]), .body = "",
+	    .bodylen = 0 };
+	size_t			 i;
+
+	aliyun_time(m->now_ms, date, sizeof(date));
+	aliyun_nonce(m, nonce);
+	if (aliyun_sign_v3(&in, &auth, hashed) == -1) {
+		*cause = xstrdup("ACS3-HMAC-SHA256 signing failed");
+		return (-1);
+	}
+	query = aliyun_canonical_query(q, nq);
+	req->url = xasprintf("%s/?%s", p->base, query);
+	free(query);
+	req->body = xstrdup("");
+	req->bodylen = 0;
+	request_add_header(req, "Host: %s", p->host);
+	for (i = 1; i < sizeof(h) / sizeof(h[0]); i++)
+		request_add_header(req, "%s: %s", h[i].name, h[i].value);
+	request_add_header(req, "Authorization: %s", auth);
+	/* libcurl adds a form Content-Type to a POST; send none, as the SDK */
+	request_add_header(req, "Content-Type:");
+	free(auth);
+	return (0);
+}
+
+/* RPC HMAC-SHA1: every parameter and the Signature in a form body. */
+static int
+aliyun_build_v2(const struct aliyun_priv *p, const struct message *m,
+    const struct aliyun_param *q, size_t nq, struct request *req,
+    char **cause)
+{
+	struct aliyun_param	 all[16];
+	char			 date[32], nonce[33], sig[64], *query, *esig;
+	size_t			 n = 0, i;
+	const struct aliyun_param common[] = {
+		{ "AccessKeyId", p->key_id },
+		{ "Action", "SendSms" },
+		{ "Format", "JSON" },
+		{ "RegionId", p->region },
+		{ "SignatureMethod", "HMAC-SHA1" },
+		{ "SignatureNonce", nonce },
+		{ "SignatureVersion", "1.0" },
+		{ "Timestamp", date },
+		{ "Version", ALIYUN_VERSION },
+	};
+
+	aliyun_time(m->now_ms, date, sizeof(date));
+	aliyun_nonce(m, nonce);
+	for (i = 0; i < sizeof(common) / sizeof(common[0]); i++)
+		all[n++] = common[i];
+	for (i = 0; i < nq && n < sizeof(all) / sizeof(all[0]); i++)
+		all[n++] = q[i];
+	if (aliyun_sign_v2(p->secret, "POST", all, n, sig, sizeof(sig)) == -1) {
+		*cause = xstrdup("HMAC-SHA1 signing failed");
+		return (-1);
+	}
+	query = aliyun_canonical_query(all, n);
+	esig = aliyun_percent_encode(sig);
+	req->url = xasprintf("%s/", p->base);
+	req->body = xasprintf("%s&Signature=%s", query, esig);
+	req->bodylen = strlen(req->body);
+	request_add_header(req, "Content-Type: "
+	    "application/x-www-form-urlencoded");
+	free(query);
+	free(esig);
+	return (0);
+}
+
+static int
+aliyun_build(const struct gateway *gw, const struct message *m,
+    struct request *req, char **cause)
+{
+	const struct aliyun_priv	*p = gw->priv;
+	const char			*sign;
+	char				*param = NULL;
+	struct aliyun_param		 q[5];
+	size_t				 n = 0;
+	int				 rv;
+
+	if (m->tpl == NULL) {
+		*cause = xasprintf("step %s has no vendor_templates.%s "
+		    "template id", m->step, gw->name);
+		return (-1);
+	}
+	sign = p->sign_name != NULL ? p->sign_name : m->sign;
+	if (sign == NULL || *sign == '\0') {
+		*cause = xasprintf("gateway \"%s\" has no sign_name and the "
+		    "court has no signature", gw->name);
+		return (-1);
+	}
+	if (m->tpl->n > 0 && (param = aliyun_template_param(m, cause)) == NULL)
+		return (-1);
+	q[n++] = (struct aliyun_param){ "PhoneNumbers", m->to };
+	q[n++] = (struct aliyun_param){ "SignName", sign };
+	q[n++] = (struct aliyun_param){ "TemplateCode", m->tpl->id };
+	if (param != NULL)
+		q[n++] = (struct aliyun_param){ "TemplateParam", param };
+	q[n++] = (struct aliyun_param){ "OutId", m->key };
+	req->method = "POST";
+	if (p->version == 1)
+		rv = aliyun_build_v2(p, m, q, n, req, cause);
+	else
+		rv = aliyun_build_v3(p, m, q, n, req, cause);
+	free(param);
+	return (rv);
+}
+
+/* ---- the answer ---- */
+
+/* Mask runs of 11 or more digits (phone numbers) as 138****5678. */
+static void
+aliyun_mask_numbers(char *s)
+{
+	size_t	 n, i;
+
+	while (*s != '\0') {
+		n = strspn(s, "0123456789");
+		if (n >= 11) {
+			for (i = 3; i < n - 4; i++)
+				s[i] = '*';
+		}
+		s += n;
+		s += strcspn(s, "0123456789");
+	}
+}
+
+static const struct aliyun_code *
+aliyun_lookup(const char *code)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(aliyun_codes) / sizeof(aliyun_codes[0]); i++)
+		if (strcmp(aliyun_codes[i].code, code) == 0)
+			return (&aliyun_codes[i]);
+	for (i = 0; i < sizeof(aliyun_prefixes) / sizeof(aliyun_prefixes[0]);
+	    i++)
+		if (strncmp(aliyun_prefixes[i].code, code,
+		    strlen(aliyun_prefixes[i].code)) == 0)
+			return (&aliyun_prefixes[i]);
+	return (&aliyun_unknown);
+}
+
+/* Per-number flow control names its window: 分钟级, 小时级 or 天级. */
+static int
+aliyun_flow_wait(const char *code, const char *msg, int def)
+{
+	if (strcmp(code, "isv.BUSINESS_LIMIT_CONTROL") != 0)
+		return (def);
+	if (strstr(msg, "小时级") != NULL || strstr(msg, "天级") != NULL)
+		return (3600);
+	return (def);
+}
+
+/* Set the result: outcome, fault, least wait, and "prefix: code: message". */
+static void
+aliyun_result(struct result *res, const struct aliyun_code *c,
+    const char *prefix, const char *code, const char *msg, int wait_s)
+{
+	char	 buf[sizeof(res->error)], *s;
+
+	s = xasprintf("%s%s%s%s%s", prefix, code, *msg ? ": " : "", msg,
+	    c == &aliyun_unknown ? " (an unrecognised code)" : "");
+	aliyun_mask_numbers(s);
+	util_strlcpy_utf8(buf, s, sizeof(buf));
+	free(s);
+	result_set(res, c->outcome, "%s", buf);
+	res->gwfault = c->gwfault;
+	if (wait_s > 0 && (int64_t)wait_s * 1000 > res->retry_after_ms)
+		res->retry_after_ms = (int64_t)wait_s * 1000;
+}
+
+/* An answer without a Code: the status decides; the vendor is at fault. */
+static void
+aliyun_no_code(const struct response *resp, struct result *res)
+{
+	char	 snip[81];
+	long	 c = resp->status;
+
+	util_strlcpy_utf8(snip, resp->body != NULL ? resp->body : "",
+	    sizeof(snip));
+	util_sanitize(snip);
+	aliyun_mask_numbers(snip);
+	res->gwfault = 1;
+	if (c >= 200 && c < 300)
+		result_set(res, OUTCOME_TEMPFAIL, "HTTP %ld with an answer that "
+		    "is not SendSms JSON: %s", c, snip);
+	else if (c == 429) {
+		result_set(res, OUTCOME_TEMPFAIL, "HTTP 429: %s", snip);
+		res->gwfault = 0;
+	} else if (c >= 300 && c < 400)
+		result_set(res, OUTCOME_TEMPFAIL, "HTTP %ld: redirects are not "
+		    "followed; check the gateway's endpoint", c);
+	else
+		result_set(res, OUTCOME_TEMPFAIL, "HTTP %ld%s%s", c,
+		    snip[0] ? ": " : "", snip);
+}
+
+static void
+aliyun_parse(const struct gateway *gw, const struct message *m,
+    const struct response *resp, struct result *res)
+{
+	json_t		*o = NULL;
+	const char	*code, *msg, *biz;
+	char		 prefix[32] = "";
+	long		 c = resp->status;
+
+	(void)gw;
+	(void)m;
+	res->http_status = c;
+	res->retry_after_ms = resp->retry_after_ms;
+	res->gwfault = 0;
+	if (resp->body != NULL)
+		o = json_loadb(resp->body, resp->bodylen, 0, NULL);
+	if (!json_is_object(o) || !json_is_string(json_object_get(o, "Code"))) {
+		aliyun_no_code(resp, res);
+		json_decref(o);
+		return;
+	}
+	code = json_string_value(json_object_get(o, "Code"));
+	msg = json_string_value(json_object_get(o, "Message"));
+	msg = msg != NULL ? msg : "";
+	if (strcmp(code, "OK") == 0 && c >= 200 && c < 300) {
+		result_set(res, OUTCOME_OK, "%s", "");
+		biz = json_string_value(json_object_get(o, "BizId"));
+		util_strlcpy_utf8(res->provider_id, biz ? biz : "",
+		    sizeof(res->provider_id));
+		util_sanitize(res->provider_id);
+	} else if (c >= 500) {
+		snprintf(prefix, sizeof(prefix), "HTTP %ld: ", c);
+		aliyun_result(res, &aliyun_outage, prefix, code, msg, 0);
+	} else
+		aliyun_result(res, aliyun_lookup(code), "", code, msg,
+		    aliyun_flow_wait(code, msg, aliyun_lookup(code)->retry_s));
+	json_decref(o);
+}
 
 const struct adapter adapter_aliyun = {
 	.name = "aliyun",
+	.keys = aliyun_keys,
+	.templated = 1,
+	.init = aliyun_init,
+	.build = aliyun_build,
+	.parse = aliyun_parse,
+	.free = aliyun_free,
 };

@@ -1,0 +1,8 @@
+/*
+ * feishu.c - placeholder; being written (issue 4).
+ */
+#include "adapter.h"
+
+const struct adapter adapter_feishu = {
+	.name = "feishu",
+};

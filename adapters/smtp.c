@@ -1,0 +1,8 @@
+/*
+ * smtp.c - placeholder; being written (issue 4).
+ */
+#include "adapter.h"
+
+const struct adapter adapter_smtp = {
+	.name = "smtp",
+};

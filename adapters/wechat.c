@@ -1,0 +1,8 @@
+/*
+ * wechat.c - placeholder; being written (issue 4).
+ */
+#include "adapter.h"
+
+const struct adapter adapter_wechat = {
+	.name = "wechat",
+};

@@ -1,0 +1,8 @@
+/*
+ * wecom.c - placeholder; being written (issue 4).
+ */
+#include "adapter.h"
+
+const struct adapter adapter_wecom = {
+	.name = "wecom",
+};
