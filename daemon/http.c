@@ -25,6 +25,10 @@ struct xfer {
 	CURL			*easy;
 	struct curl_slist	*headers;
 	char			*body;		/* request body, owned */
+	size_t			 bodylen;
+	size_t			 sent;		/* SMTP upload position */
+	struct curl_slist	*rcpts;		/* SMTP envelope recipients */
+	int			 smtp;
 	char			*resp;		/* response body, capped */
 	size_t			 resplen;
 	size_t			 cap;
@@ -62,7 +66,8 @@ xfer_done(struct xfer *x, CURLcode code, int aborted)
 
 	memset(&r, 0, sizeof(r));
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
-	r.status = code == CURLE_OK ? status : 0;
+	/* an SMTP server's refusal carries its reply code: the adapter decides */
+	r.status = code == CURLE_OK || (x->smtp && status >= 400) ? status : 0;
 	r.curl_code = (int)code;
 	r.aborted = aborted;
 	r.retry_after_ms = x->retry_after_ms;
@@ -72,7 +77,7 @@ xfer_done(struct xfer *x, CURLcode code, int aborted)
 		r.error = "interrupted: huigaod stopped during the attempt";
 	else if (x->overflow)
 		r.error = "the gateway's answer is larger than delivery.max_response";
-	else if (code != CURLE_OK)
+	else if (code != CURLE_OK && r.status == 0)
 		r.error = x->errbuf[0] ? x->errbuf : curl_easy_strerror(code);
 	if (x->overflow)
 		r.status = 0;
@@ -80,6 +85,7 @@ xfer_done(struct xfer *x, CURLcode code, int aborted)
 	curl_multi_remove_handle(x->h->multi, x->easy);
 	curl_easy_cleanup(x->easy);
 	curl_slist_free_all(x->headers);
+	curl_slist_free_all(x->rcpts);
 	if (x->prev != NULL)
 		x->prev->next = x->next;
 	else
@@ -229,6 +235,43 @@ http_header_fn(char *p, size_t size, size_t n, void *arg)
 	return (len);
 }
 
+/* SMTP: hand libcurl the message to upload. */
+static size_t
+http_read_fn(char *p, size_t size, size_t n, void *arg)
+{
+	struct xfer	*x = arg;
+	size_t		 len = size * n, left = x->bodylen - x->sent;
+
+	if (len > left)
+		len = left;
+	memcpy(p, x->body + x->sent, len);
+	x->sent += len;
+	return (len);
+}
+
+/* The options of an SMTP transfer: TLS required unless smtp_plain. */
+static void
+http_smtpopts(struct xfer *x, const struct request *req)
+{
+	CURL	*e = x->easy;
+
+	x->smtp = 1;
+	x->rcpts = curl_slist_append(NULL, req->rcpt ? req->rcpt : "");
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	curl_easy_setopt(e, CURLOPT_USE_SSL, req->smtp_plain ?
+	    (long)CURLUSESSL_NONE : (long)CURLUSESSL_ALL);
+	curl_easy_setopt(e, CURLOPT_MAIL_FROM, req->mail_from);
+	curl_easy_setopt(e, CURLOPT_MAIL_RCPT, x->rcpts);
+	curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(e, CURLOPT_READFUNCTION, http_read_fn);
+	curl_easy_setopt(e, CURLOPT_READDATA, x);
+	curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, (curl_off_t)x->bodylen);
+	if (req->username != NULL)
+		curl_easy_setopt(e, CURLOPT_USERNAME, req->username);
+	if (req->password != NULL)
+		curl_easy_setopt(e, CURLOPT_PASSWORD, req->password);
+}
+
 /* The options every request gets. */
 static void
 http_setopts(struct xfer *x, const struct request *req,
@@ -256,6 +299,10 @@ http_setopts(struct xfer *x, const struct request *req,
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, http_header_fn);
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
+	if (req->mail_from != NULL) {
+		http_smtpopts(x, req);
+		return;
+	}
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->headers);
 	if (req->method != NULL && strcmp(req->method, "GET") == 0)
 		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
@@ -288,6 +335,7 @@ http_start(struct http *h, const struct request *req, const struct gateway *gw,
 		x->body = xmalloc(req->bodylen + 1);
 		memcpy(x->body, req->body, req->bodylen);
 		x->body[req->bodylen] = '\0';
+		x->bodylen = req->bodylen;
 	}
 	/* no "Expect: 100-continue" round trip */
 	x->headers = curl_slist_append(x->headers, "Expect:");

@@ -44,6 +44,11 @@ struct gwstate {
 	double		 tokens;
 	int64_t		 refill_ms;
 	uint64_t	 n_ok, n_tempfail, n_permfail;
+	/* access-token gateways (WeChat) */
+	char		*token;
+	int64_t		 token_exp;
+	int		 fetching;
+	struct job	*waiting;	/* sends parked until a token arrives */
 };
 
 /* One send under way. */
@@ -54,6 +59,8 @@ struct job {
 	struct gateway		*gw;
 	struct gwstate		*gs;
 	char			 token[RECEIPT_TOKEN_LEN + 1];
+	char			*access_token;	/* the one this send used */
+	struct job		*wnext;		/* in gwstate.waiting */
 	struct job		*next;
 	struct job		*prev;
 };
@@ -80,6 +87,9 @@ struct sched {
 };
 
 static void	sched_run(struct sched *);
+static void	sched_done(struct job *, const struct result *, int);
+static void	sched_send(struct sched *, struct job *);
+static void	token_invalidate(struct gwstate *, const char *);
 
 const double sched_lat_bounds[SCHED_LAT_BUCKETS] = { 0.005, 0.01, 0.025, 0.05,
     0.1, 0.25, 0.5, 1, 2.5, 10, 60, 600 };
@@ -330,6 +340,14 @@ sched_decide(const struct job *j, const struct result *res, int64_t now,
 		return;
 	}
 	r->outcome = res->outcome == OUTCOME_PERMFAIL ? "permfail" : "tempfail";
+	if (res->token_expired) {
+		/* not the message's failure: send again with a fresh token */
+		r->state = "pending";
+		r->next_attempt_ms = now;
+		r->route_pos = j->d->route_pos;
+		r->uncount = 1;
+		return;
+	}
 	if (res->outcome == OUTCOME_PERMFAIL) {
 		r->state = "dead";
 		return;
@@ -389,9 +407,12 @@ sched_done(struct job *j, const struct result *res, int interrupted)
 	sched_push(s, &r);
 	if (j->gs != NULL) {
 		j->gs->inflight--;
-		if (!interrupted)
+		if (res->token_expired)
+			token_invalidate(j->gs, j->access_token);
+		else if (!interrupted)
 			gw_result(j->gs, j->gw, res->gwfault, res->outcome, now);
 	}
+	free(j->access_token);
 	if (j->prev != NULL)
 		j->prev->next = j->next;
 	else
@@ -457,6 +478,9 @@ sched_message(struct job *j, struct message *m)
 	m->now_ms = util_now_ms();
 	m->tpl = cfg_vtpl(cfg_step(j->cfg, d->step_code), j->gw->name);
 	m->callback_url = j->cfg->callback_url;
+	m->access_token = j->access_token;
+	m->court_name = cfg_court(j->cfg, d->court) ?
+	    cfg_court(j->cfg, d->court)->name : d->sign;
 	if (j->s->env->receipt_secret != NULL) {
 		receipt_token(j->s->env->receipt_secret, d->key, j->token);
 		m->receipt_token = j->token;
@@ -481,6 +505,163 @@ sched_too_long(const struct job *j, struct result *res)
 	return (1);
 }
 
+/* A token fetch under way: what it needs when the answer comes. */
+struct tokenfetch {
+	struct sched	*s;
+	struct config	*cfg;
+	struct gateway	*gw;
+	struct gwstate	*gs;
+};
+
+/* A send reported the token it used as refused: forget that token. */
+static void
+token_invalidate(struct gwstate *gs, const char *used)
+{
+	if (gs->token == NULL || used == NULL || strcmp(gs->token, used) != 0)
+		return;		/* already replaced by a newer one */
+	log_info("gateway %s: access token refused; fetching a new one",
+	    gs->name);
+	explicit_bzero(gs->token, strlen(gs->token));
+	free(gs->token);
+	gs->token = NULL;
+	gs->token_exp = 0;
+}
+
+/* The token answer: keep it and release the parked sends, or fail them. */
+static void
+token_cb(void *arg, const struct http_result *hr)
+{
+	struct tokenfetch	*tf = arg;
+	struct gwstate		*gs = tf->gs;
+	struct response		 resp;
+	struct result		 res;
+	struct job		*j, *next;
+	char			 tok[1024], *cause = NULL;
+	int64_t			 ttl = 0;
+	int			 ok = 0;
+
+	memset(&resp, 0, sizeof(resp));
+	resp.status = hr->status;
+	resp.body = hr->body;
+	resp.bodylen = hr->bodylen;
+	resp.retry_after_ms = -1;
+	if (hr->error != NULL)
+		cause = xasprintf("access token request: %s", hr->error);
+	else if (tf->gw->ad->token_parse(tf->gw, &resp, tok, sizeof(tok), &ttl,
+	    &cause) == 0 && tok[0] != '\0')
+		ok = 1;
+	gs->fetching = 0;
+	if (ok) {
+		free(gs->token);
+		gs->token = xstrdup(tok);
+		/* refresh a little before the vendor's expiry */
+		gs->token_exp = util_now_ms() + ttl - (ttl > 600000 ? 300000 :
+		    ttl / 10);
+		log_info("gateway %s: access token fetched (valid %lld s)",
+		    gs->name, (long long)(ttl / 1000));
+	} else
+		log_warnx("gateway %s: %s", gs->name, cause ? cause :
+		    "access token request failed");
+	explicit_bzero(tok, sizeof(tok));
+	j = gs->waiting;
+	gs->waiting = NULL;
+	for (; j != NULL; j = next) {
+		next = j->wnext;
+		if (ok) {
+			j->access_token = xstrdup(gs->token);
+			sched_send(tf->s, j);
+			continue;
+		}
+		memset(&res, 0, sizeof(res));
+		res.retry_after_ms = -1;
+		res.gwfault = 1;
+		result_set(&res, OUTCOME_TEMPFAIL, "%s", cause ? cause :
+		    "no access token");
+		sched_done(j, &res, hr->aborted);
+	}
+	free(cause);
+	cfg_unref(tf->cfg);
+	free(tf);
+}
+
+/* Start fetching a token for a gateway. */
+static void
+token_fetch(struct sched *s, struct job *j)
+{
+	struct tokenfetch	*tf;
+	struct request		 req;
+	struct result		 res;
+	char			*cause = NULL;
+
+	memset(&req, 0, sizeof(req));
+	if (j->gw->ad->token_build(j->gw, util_now_ms(), &req, &cause) == -1) {
+		memset(&res, 0, sizeof(res));
+		res.retry_after_ms = -1;
+		result_set(&res, OUTCOME_TEMPFAIL, "access token: %s", cause);
+		free(cause);
+		request_clear(&req);
+		j->gs->waiting = j->wnext;
+		sched_done(j, &res, 0);
+		return;
+	}
+	tf = xcalloc(1, sizeof(*tf));
+	tf->s = s;
+	tf->cfg = cfg_ref(j->cfg);
+	tf->gw = j->gw;
+	tf->gs = j->gs;
+	j->gs->fetching = 1;
+	if (http_start(s->env->http, &req, j->gw, j->cfg->delivery.max_response,
+	    token_cb, tf, &cause) == -1)
+		fatalx("http_start: %s", cause);
+	request_clear(&req);
+}
+
+/* 1 if the gateway's token is fresh (set on the job); else park the job. */
+static int
+token_ready(struct sched *s, struct job *j)
+{
+	struct gwstate	*gs = j->gs;
+
+	if (gs->token != NULL && util_now_ms() < gs->token_exp) {
+		j->access_token = xstrdup(gs->token);
+		return (1);
+	}
+	j->wnext = gs->waiting;
+	gs->waiting = j;
+	if (!gs->fetching)
+		token_fetch(s, j);
+	return (0);
+}
+
+/* Build the request and hand it to libcurl (the token, if any, is set). */
+static void
+sched_send(struct sched *s, struct job *j)
+{
+	struct result	 res;
+	struct request	 req;
+	struct message	 m;
+	char		*cause = NULL;
+
+	memset(&res, 0, sizeof(res));
+	res.retry_after_ms = -1;
+	sched_message(j, &m);
+	memset(&req, 0, sizeof(req));
+	if (j->gw->ad->build(j->gw, &m, &req, &cause) == -1) {
+		result_set(&res, OUTCOME_PERMFAIL, "%s", cause);
+		free(cause);
+		request_clear(&req);
+		sched_done(j, &res, 0);
+		return;
+	}
+	if (http_start(s->env->http, &req, j->gw, j->cfg->delivery.max_response,
+	    sched_http_cb, j, &cause) == -1) {
+		result_set(&res, OUTCOME_TEMPFAIL, "%s", cause);
+		free(cause);
+		sched_done(j, &res, 0);
+	}
+	request_clear(&req);
+}
+
 /* Start one claimed delivery on its gateway. */
 static void
 sched_start(struct sched *s, struct delivery *d)
@@ -488,9 +669,7 @@ sched_start(struct sched *s, struct delivery *d)
 	struct env	*env = s->env;
 	struct job	*j = xcalloc(1, sizeof(*j));
 	struct result	 res;
-	struct request	 req;
 	struct message	 m;
-	char		*cause = NULL;
 
 	j->s = s;
 	j->d = d;
@@ -520,27 +699,15 @@ sched_start(struct sched *s, struct delivery *d)
 		sched_done(j, &res, 0);
 		return;
 	}
-	sched_message(j, &m);
 	if (j->gw->ad->send_local != NULL) {
+		sched_message(j, &m);
 		j->gw->ad->send_local(j->gw, &m, &res);
 		sched_done(j, &res, 0);
 		return;
 	}
-	memset(&req, 0, sizeof(req));
-	if (j->gw->ad->build(j->gw, &m, &req, &cause) == -1) {
-		result_set(&res, OUTCOME_PERMFAIL, "%s", cause);
-		free(cause);
-		request_clear(&req);
-		sched_done(j, &res, 0);
-		return;
-	}
-	if (http_start(env->http, &req, j->gw, j->cfg->delivery.max_response,
-	    sched_http_cb, j, &cause) == -1) {
-		result_set(&res, OUTCOME_TEMPFAIL, "%s", cause);
-		free(cause);
-		sched_done(j, &res, 0);
-	}
-	request_clear(&req);
+	if (j->gw->ad->token_build != NULL && !token_ready(s, j))
+		return;		/* parked until the token arrives */
+	sched_send(s, j);
 }
 
 /* The database was busy: try again soon, backing off to 2 s. */
@@ -807,8 +974,12 @@ sched_free(struct sched *s)
 	event_free(s->timer);
 	event_free(s->flush);
 	event_free(s->busy);
-	for (size_t i = 0; i < s->ngws; i++)
+	for (size_t i = 0; i < s->ngws; i++) {
 		free(s->gws[i].name);
+		if (s->gws[i].token != NULL)
+			explicit_bzero(s->gws[i].token, strlen(s->gws[i].token));
+		free(s->gws[i].token);
+	}
 	free(s->gws);
 	free(s->recs);
 	free(s);

@@ -82,8 +82,8 @@ static const char *const store_sql[Q_MAX] = {
 	[Q_REC_NOTIF] =
 	    "UPDATE notifications SET state = ?2, next_attempt_at = ?3,"
 	    " lease_until = NULL, provider_id = COALESCE(?4, provider_id),"
-	    " last_error = ?5, updated_at = ?6, sent_ms = ?7, route_pos = ?8"
-	    " WHERE id = ?1 AND state = 'sending'",
+	    " last_error = ?5, updated_at = ?6, sent_ms = ?7, route_pos = ?8,"
+	    " attempts = attempts - ?9 WHERE id = ?1 AND state = 'sending'",
 	[Q_REC_ATT] =
 	    "UPDATE attempts SET finished_at = ?2, outcome = ?3,"
 	    " http_status = ?4, error = ?5, duration_ms = ?6 WHERE id = ?1",
@@ -1116,6 +1116,7 @@ record_one(struct store *st, const struct outcome_rec *r)
 	if (strcmp(r->state, "sent") == 0)
 		sqlite3_bind_int64(s, 7, r->finished_ms);
 	sqlite3_bind_int(s, 8, r->route_pos);
+	sqlite3_bind_int(s, 9, r->uncount ? 1 : 0);
 	if ((rc = sqlite3_step(s)) != SQLITE_DONE) {
 		sqlite3_reset(s);
 		return (store_rc(rc));

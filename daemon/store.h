@@ -70,6 +70,7 @@ struct outcome_rec {
 	const char	*outcome;	/* "ok", "tempfail", "permfail" */
 	int64_t		 next_attempt_ms;	/* for "pending" */
 	int		 route_pos;		/* for "pending" */
+	int		 uncount;		/* 1: this attempt does not count */
 	long		 http_status;
 	int64_t		 finished_ms;
 	int64_t		 duration_ms;
