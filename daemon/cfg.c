@@ -52,7 +52,9 @@ static const char *const top_keys[] = { "database", "timezone", "courts",
     "steps", "routes", "gateways", "delivery", "status", "log", NULL };
 static const char *const court_keys[] = { "name", "sign", NULL };
 static const char *const step_keys[] = { "label", "notify", "text", "urgent",
-    "vendor_templates", "channels", NULL };
+    "vendor_templates", "channels", "channels_by_role", NULL };
+static const char *const role_names[] = { "applicant", "agent", "respondent",
+    NULL };
 static const char *const gw_common_keys[] = { "name", "type", "url",
     "endpoint", "allow_http", "connect_timeout", "timeout", "max_in_flight",
     "rate", "max_parts", "breaker_failures", "breaker_cooldown", NULL };
@@ -345,23 +347,20 @@ cfg_step_roles(struct step_cfg *st, config_setting_t *e, char **cause)
 	return (0);
 }
 
-/* channels = [ "sms", ... ]; default sms. */
+/* A list of channel names into a bit set. */
 static int
-cfg_step_channels(struct step_cfg *st, config_setting_t *e, char **cause)
+cfg_chanlist(config_setting_t *l, const char *what, unsigned *out,
+    char **cause)
 {
-	config_setting_t	*l = config_setting_get_member(e, "channels");
-	const char		*name;
-	int			 i, ch;
+	const char	*name;
+	int		 i, ch;
 
-	st->channels = 1u << CH_SMS;
-	if (l == NULL)
-		return (0);
 	if ((!config_setting_is_array(l) && !config_setting_is_list(l)) ||
 	    config_setting_length(l) == 0) {
-		*cause = cfg_error(l, "\"channels\" must be a non-empty list");
+		*cause = cfg_error(l, "\"%s\" must be a non-empty list", what);
 		return (-1);
 	}
-	st->channels = 0;
+	*out = 0;
 	for (i = 0; i < config_setting_length(l); i++) {
 		name = config_setting_get_string_elem(l, i);
 		if ((ch = cfg_channel_parse(name)) < 0) {
@@ -369,9 +368,51 @@ cfg_step_channels(struct step_cfg *st, config_setting_t *e, char **cause)
 			    "wechat, email)", name ? name : "?");
 			return (-1);
 		}
-		st->channels |= 1u << ch;
+		*out |= 1u << ch;
 	}
 	return (0);
+}
+
+/* channels = [ "sms", ... ] (default sms); channels_by_role = { agent = [...]; } */
+static int
+cfg_step_channels(struct step_cfg *st, config_setting_t *e, char **cause)
+{
+	config_setting_t	*l = config_setting_get_member(e, "channels");
+	config_setting_t	*g = config_setting_get_member(e,
+	    "channels_by_role"), *r;
+	int			 i;
+
+	st->channels = 1u << CH_SMS;
+	if (l != NULL && cfg_chanlist(l, "channels", &st->channels, cause) == -1)
+		return (-1);
+	if (g == NULL)
+		return (0);
+	if (!config_setting_is_group(g) ||
+	    cfg_keys(g, role_names, NULL, "channels_by_role", cause) == -1) {
+		if (*cause == NULL)
+			*cause = cfg_error(g, "channels_by_role must be a group "
+			    "keyed by role");
+		return (-1);
+	}
+	for (i = 0; i < 3; i++) {
+		if ((r = config_setting_get_member(g, role_names[i])) != NULL &&
+		    cfg_chanlist(r, role_names[i], &st->role_channels[i],
+		    cause) == -1)
+			return (-1);
+	}
+	return (0);
+}
+
+unsigned
+cfg_channels_for(const struct step_cfg *st, const char *role)
+{
+	int	 i;
+
+	for (i = 0; role != NULL && i < 3; i++) {
+		if (strcmp(role, role_names[i]) == 0 && st->role_channels[i] != 0)
+			return (st->role_channels[i]);
+	}
+	return (st->channels);
 }
 
 /* Check a template's placeholders and its length. */
@@ -762,7 +803,8 @@ cfg_check_vtpls(struct config *c, const struct step_cfg *st,
 		}
 	}
 	for (ch = 0; ch < CH_COUNT && st->roles != 0; ch++) {
-		if ((st->channels & (1u << ch)) == 0)
+		if (((st->channels | st->role_channels[0] | st->role_channels[1] |
+		    st->role_channels[2]) & (1u << ch)) == 0)
 			continue;
 		r = &c->routes[ch];
 		for (i = 0; i < r->ngws; i++) {
@@ -797,7 +839,9 @@ cfg_check_routes(struct config *c, config_setting_t *steps, char **cause)
 		if (c->steps[i].roles == 0)
 			continue;
 		for (ch = 0; ch < CH_COUNT; ch++) {
-			if ((c->steps[i].channels & (1u << ch)) &&
+			if (((c->steps[i].channels | c->steps[i].role_channels[0] |
+			    c->steps[i].role_channels[1] |
+			    c->steps[i].role_channels[2]) & (1u << ch)) &&
 			    c->routes[ch].ngws == 0) {
 				*cause = cfg_error(config_setting_get_member(
 				    steps, c->steps[i].code), "step %s uses "

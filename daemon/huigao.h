@@ -171,6 +171,8 @@ struct step_cfg {
 	char		*text;		/* template, without the signature */
 	unsigned	 roles;		/* ROLE_* bits to notify */
 	unsigned	 channels;	/* 1 << CH_* */
+	unsigned	 role_channels[3]; /* per role (applicant, agent,
+					 * respondent): overrides channels; 0 = none */
 	int		 urgent;	/* bypasses the sending window */
 	struct vtpl	*vtpls;		/* vendor_templates, per gateway */
 	size_t		 nvtpls;
@@ -247,6 +249,8 @@ const struct vtpl *cfg_vtpl(const struct step_cfg *, const char *gateway);
 const char *cfg_channel_name(enum channel);
 int	 cfg_channel_parse(const char *);	/* -1 if unknown */
 unsigned cfg_role_parse(const char *);		/* ROLE_* or 0 */
+/* The channels a step uses for a party of this role. */
+unsigned cfg_channels_for(const struct step_cfg *, const char *role);
 /*
  * Read a secret given inline as `key` or as a file `key_file` (relative
  * paths under $CREDENTIALS_DIRECTORY, else the config's directory). A file

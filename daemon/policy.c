@@ -194,7 +194,8 @@ policy_step_allows(const struct step_cfg *st, const struct party *p,
 		return (0);
 	}
 	/* a step may be limited to some channels; 0 means every channel */
-	if (st->channels != 0 && (st->channels & (1U << ch)) == 0) {
+	if (cfg_channels_for(st, p->role) != 0 &&
+	    (cfg_channels_for(st, p->role) & (1U << ch)) == 0) {
 		snprintf(reason, rlen, "step %s is not sent by %s", st->code,
 		    policy_channel_name(ch));
 		return (0);

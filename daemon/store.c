@@ -631,7 +631,8 @@ expand_party(struct store *st, const struct config *cfg, const struct event *e,
     struct expand_stats *xs)
 {
 	const struct step_cfg	*sc = cfg_step(cfg, e->step_code);
-	unsigned		 chans = sc ? sc->channels : (1u << CH_SMS);
+	unsigned		 chans = sc ? cfg_channels_for(sc, pa->role) :
+	    (1u << CH_SMS);
 	struct plan		 p;
 	int			 ch, rc, first = 1;
 
