@@ -48,7 +48,7 @@ LIB_SRC	= daemon/log.c daemon/util.c daemon/text.c daemon/backoff.c \
 	  adapters/wechat.c adapters/smtp.c adapters/wecom.c adapters/dingtalk.c \
 	  adapters/feishu.c
 DAEMON_SRC = daemon/huigaod.c daemon/watch.c daemon/sched.c daemon/http.c \
-	  daemon/status.c
+	  daemon/status.c daemon/alert.c
 CTL_SRC	= daemon/huigaoctl.c
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 SCHEMA	= $(sort $(wildcard schema/*.sql))

@@ -45,11 +45,13 @@ static const struct intparam delivery_params[] = {
 	{ "lease",		120,	10,	86400,		1, DOFF(lease_ms) },
 	{ "drain",		10,	0,	600,		1, DOFF(drain_ms) },
 	{ "max_response",	65536,	1024,	16777216,	0, DOFF(max_response) },
+	{ "backlog_alert",	3600,	0,	2592000,	1, DOFF(backlog_alert_ms) },
 };
 #define NDELIVERY (sizeof(delivery_params) / sizeof(delivery_params[0]))
 
 static const char *const top_keys[] = { "database", "timezone", "courts",
-    "steps", "routes", "gateways", "delivery", "status", "log", NULL };
+    "steps", "routes", "gateways", "delivery", "status", "log", "alerts",
+    NULL };
 static const char *const court_keys[] = { "name", "sign", NULL };
 static const char *const step_keys[] = { "label", "notify", "text", "urgent",
     "vendor_templates", "channels", "channels_by_role", NULL };
@@ -61,7 +63,7 @@ static const char *const gw_common_keys[] = { "name", "type", "url",
 static const char *const vtpl_keys[] = { "id", "params", NULL };
 static const char *const delivery_keys[] = { "batch", "max_in_flight",
     "retry_base", "retry_max", "max_attempts", "max_age", "window",
-    "poll_interval", "lease", "drain", "max_response", NULL };
+    "poll_interval", "lease", "drain", "max_response", "backlog_alert", NULL };
 static const char *const status_keys[] = { "listen", "token", "token_file",
     "callback_url", NULL };
 static const char *const log_keys[] = { "level", NULL };
@@ -855,6 +857,41 @@ cfg_check_routes(struct config *c, config_setting_t *steps, char **cause)
 	return (0);
 }
 
+/* alerts = [ "robot", ... ]: where staff alerts go. */
+static int
+cfg_alerts(struct config *c, config_setting_t *l, char **cause)
+{
+	const char	*name;
+	struct gateway	*gw;
+	int		 i;
+
+	if (l == NULL)
+		return (0);
+	if (!config_setting_is_array(l) && !config_setting_is_list(l)) {
+		*cause = cfg_error(l, "\"alerts\" must be a list of gateway "
+		    "names");
+		return (-1);
+	}
+	c->alerts = xcalloc((size_t)config_setting_length(l) + 1,
+	    sizeof(*c->alerts));
+	for (i = 0; i < config_setting_length(l); i++) {
+		name = config_setting_get_string_elem(l, i);
+		if (name == NULL || (gw = cfg_gateway(c, name)) == NULL) {
+			*cause = cfg_error(l, "alerts: unknown gateway \"%s\"",
+			    name ? name : "?");
+			return (-1);
+		}
+		if (!gw->ad->robot) {
+			*cause = cfg_error(l, "alerts: gateway \"%s\" is of type "
+			    "%s; alerts go to wecom, dingtalk or feishu robots",
+			    name, gw->ad->name);
+			return (-1);
+		}
+		c->alerts[c->nalerts++] = gw;
+	}
+	return (0);
+}
+
 /* "08:00-20:00" */
 static int
 cfg_window(struct config *c, config_setting_t *g, char **cause)
@@ -1074,7 +1111,9 @@ cfg_load(const char *path, char **cause)
 	    cfg_check_routes(c, config_setting_get_member(root, "steps"),
 	    cause) == -1 ||
 	    cfg_delivery(c, config_setting_get_member(root, "delivery"),
-	    cause) == -1)
+	    cause) == -1 ||
+	    cfg_alerts(c, config_setting_get_member(root, "alerts"), cause) ==
+	    -1)
 		goto fail;
 	free(dir);
 	return (c);
@@ -1135,6 +1174,7 @@ cfg_free(struct config *c)
 	}
 	for (ch = 0; ch < CH_COUNT; ch++)
 		free(c->routes[ch].gws);
+	free(c->alerts);
 	free(c->courts);
 	free(c->steps);
 	free(c->gws);

@@ -15,6 +15,7 @@
 #include "adapter.h"
 #include "store.h"
 
+struct alerts;
 struct http;
 struct sched;
 struct status;
@@ -29,6 +30,7 @@ struct env {
 	struct sched		*sched;
 	struct watch		*watch;
 	struct status		*status;
+	struct alerts		*alerts;
 	char			*receipt_secret; /* behind per-message receipt tokens */
 	int			 once;		/* -o: exit when nothing is due */
 	int			 stopping;
@@ -89,6 +91,12 @@ size_t	 sched_gwstats(const struct sched *, struct gwstat *, size_t max);
 const struct sched_latency *sched_latency(const struct sched *);
 /* Since when (ms) the database has been too busy to write, or 0. */
 int64_t	 sched_busy_since(const struct sched *);
+
+/* ---- alert.c: staff alerts to robots, aggregated, never blocking ---- */
+struct alerts *alert_new(struct env *);
+void	 alert_free(struct alerts *);
+/* Queue one alert line (Chinese, no full phone number); sent within 10 s. */
+void	 alert_raise(struct alerts *, const char *fmt, ...) ATTR_PRINTF(2, 3);
 
 /* ---- status.c: the loopback HTTP server (health, metrics, receipts) ---- */
 struct status *status_new(struct env *, char **cause);

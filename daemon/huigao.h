@@ -215,6 +215,7 @@ struct delivery_cfg {
 	int64_t		 lease_ms;	/* how long a claimed row stays leased */
 	int64_t		 drain_ms;	/* SIGTERM: how long to wait for in-flight sends */
 	size_t		 max_response;	/* bytes kept of a gateway's answer */
+	int64_t		 backlog_alert_ms; /* alert when the oldest pending is older; 0 = off */
 };
 
 struct config {
@@ -233,6 +234,8 @@ struct config {
 	struct gateway	*gws;
 	size_t		 ngws;
 	struct route_cfg routes[CH_COUNT];
+	struct gateway	**alerts;	/* staff alert robots */
+	size_t		 nalerts;
 	struct delivery_cfg delivery;
 	int		 refs;		/* in-flight deliveries holding this config */
 };

@@ -253,6 +253,7 @@ main(int argc, char *argv[])
 		fatalx("event_base_new failed");
 	env.http = http_new(env.base);
 	env.sched = sched_new(&env);
+	env.alerts = alert_new(&env);
 	if ((env.watch = watch_new(&env, &cause)) == NULL)
 		fatalx("watch: %s", cause);
 	if ((env.status = status_new(&env, &cause)) == NULL) {
@@ -272,6 +273,7 @@ main(int argc, char *argv[])
 	status_free(env.status);
 	http_free(env.http);	/* nothing is left in flight by now */
 	sched_free(env.sched);
+	alert_free(env.alerts);
 	watch_free(env.watch);
 	for (i = 0; i < 5; i++) {
 		if (evs[i] != NULL)

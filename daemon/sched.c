@@ -245,8 +245,8 @@ sched_pick(void *arg, const struct delivery *d, int64_t now, int *pos,
 
 /* Feed one result to the gateway's circuit breaker. */
 static void
-gw_result(struct gwstate *gs, const struct gateway *g, int fault,
-    enum outcome o, int64_t now)
+gw_result(struct sched *s, struct gwstate *gs, const struct gateway *g,
+    int fault, enum outcome o, int64_t now)
 {
 	int64_t	 base = g ? g->breaker_cooldown_ms : 30000;
 
@@ -258,9 +258,12 @@ gw_result(struct gwstate *gs, const struct gateway *g, int fault,
 	else
 		gs->n_permfail++;
 	if (!fault) {
-		if (gs->state != BRK_CLOSED)
+		if (gs->state != BRK_CLOSED) {
 			log_info("gateway %s: circuit closed; it answers again",
 			    gs->name);
+			alert_raise(s->env->alerts, "网关 %s 已恢复，熔断关闭",
+			    gs->name);
+		}
 		gs->fails = 0;
 		gs->state = BRK_CLOSED;
 		gs->cooldown_ms = 0;
@@ -280,6 +283,8 @@ gw_result(struct gwstate *gs, const struct gateway *g, int fault,
 	log_warnx("gateway %s: circuit open after %d consecutive failures; "
 	    "next probe in %lld s", gs->name, gs->fails,
 	    (long long)(gs->cooldown_ms / 1000));
+	alert_raise(s->env->alerts, "网关 %s 熔断：连续 %d 次失败，%lld 秒后试探",
+	    gs->name, gs->fails, (long long)(gs->cooldown_ms / 1000));
 }
 
 /* Log one finished attempt as a single key=value line (no body, masked phone). */
@@ -402,6 +407,11 @@ sched_done(struct job *j, const struct result *res, int interrupted)
 		r.next_attempt_ms = now;
 	}
 	sched_log(j, &r, now);
+	if (strcmp(r.state, "dead") == 0)
+		alert_raise(s->env->alerts, "通知 #%lld 发送失败，已停止重试："
+		    "%s %s，收件人 %s，网关 %s，原因：%s", (long long)j->d->id,
+		    j->d->case_no, j->d->label ? j->d->label : j->d->step_code,
+		    j->d->masked_to, j->d->gateway, r.error);
 	if (strcmp(r.state, "sent") == 0 && j->d->committed_ms > 0)
 		sched_observe(s, (double)(now - j->d->committed_ms) / 1000.0);
 	sched_push(s, &r);
@@ -410,7 +420,8 @@ sched_done(struct job *j, const struct result *res, int interrupted)
 		if (res->token_expired)
 			token_invalidate(j->gs, j->access_token);
 		else if (!interrupted)
-			gw_result(j->gs, j->gw, res->gwfault, res->outcome, now);
+			gw_result(s, j->gs, j->gw, res->gwfault, res->outcome,
+			    now);
 	}
 	free(j->access_token);
 	if (j->prev != NULL)
