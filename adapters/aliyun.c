@@ -75,52 +75,52 @@ struct aliyun_code {
  */
 static const struct aliyun_code aliyun_codes[] = {
 	/* flow control and system errors: retry later */
-	{ "isv.BUSINESS_LIMIT_CONTROL",		OUTCOME_TEMPFAIL, 0, 60 },
-	{ "Throttling.User",			OUTCOME_TEMPFAIL, 0, 1 },
-	{ "isp.SYSTEM_ERROR",			OUTCOME_TEMPFAIL, 0, 0 },
+	{ "isv.BUSINESS_LIMIT_CONTROL", OUTCOME_TEMPFAIL, 0, 60 },
+	{ "Throttling.User", OUTCOME_TEMPFAIL, 0, 1 },
+	{ "isp.SYSTEM_ERROR", OUTCOME_TEMPFAIL, 0, 0 },
 	/* the account's own caps: this gateway is done for now */
-	{ "isv.DAY_LIMIT_CONTROL",		OUTCOME_TEMPFAIL, 1, 0 },
-	{ "isv.MONTH_LIMIT_CONTROL",		OUTCOME_TEMPFAIL, 1, 0 },
+	{ "isv.DAY_LIMIT_CONTROL", OUTCOME_TEMPFAIL, 1, 0 },
+	{ "isv.MONTH_LIMIT_CONTROL", OUTCOME_TEMPFAIL, 1, 0 },
 	/* the number */
-	{ "isv.MOBILE_NUMBER_ILLEGAL",		OUTCOME_PERMFAIL, 0, 0 },
-	{ "isv.MOBILE_COUNT_OVER_LIMIT",	OUTCOME_PERMFAIL, 0, 0 },
-	{ "isv.DOMESTIC_NUMBER_NOT_SUPPORTED",	OUTCOME_PERMFAIL, 0, 0 },
+	{ "isv.MOBILE_NUMBER_ILLEGAL", OUTCOME_PERMFAIL, 0, 0 },
+	{ "isv.MOBILE_COUNT_OVER_LIMIT", OUTCOME_PERMFAIL, 0, 0 },
+	{ "isv.DOMESTIC_NUMBER_NOT_SUPPORTED", OUTCOME_PERMFAIL, 0, 0 },
 	/* balance */
-	{ "isv.AMOUNT_NOT_ENOUGH",		OUTCOME_TEMPFAIL, 1, 0 },
-	{ "isv.OUT_OF_SERVICE",			OUTCOME_TEMPFAIL, 1, 0 },
+	{ "isv.AMOUNT_NOT_ENOUGH", OUTCOME_TEMPFAIL, 1, 0 },
+	{ "isv.OUT_OF_SERVICE", OUTCOME_TEMPFAIL, 1, 0 },
 	/* template and signature */
-	{ "isv.SMS_TEMPLATE_ILLEGAL",		OUTCOME_PERMFAIL, 0, 0 },
-	{ "isv.SMS_SIGNATURE_ILLEGAL",		OUTCOME_PERMFAIL, 0, 0 },
-	{ "isv.SMS_SIGN_ILLEGAL",		OUTCOME_PERMFAIL, 0, 0 },
-	{ "isv.SIGN_STATE_ILLEGAL",		OUTCOME_PERMFAIL, 0, 0 },
-	{ "isv.SMS_SIGNATURE_SCENE_ILLEGAL",	OUTCOME_PERMFAIL, 0, 0 },
-	{ "isv.TEMPLATE_MISSING_PARAMETERS",	OUTCOME_PERMFAIL, 0, 0 },
-	{ "isv.INVALID_JSON_PARAM",		OUTCOME_PERMFAIL, 0, 0 },
-	{ "isv.PARAM_LENGTH_LIMIT",		OUTCOME_PERMFAIL, 0, 0 },
-	{ "isv.PARAM_NOT_SUPPORT_URL",		OUTCOME_PERMFAIL, 0, 0 },
+	{ "isv.SMS_TEMPLATE_ILLEGAL", OUTCOME_PERMFAIL, 0, 0 },
+	{ "isv.SMS_SIGNATURE_ILLEGAL", OUTCOME_PERMFAIL, 0, 0 },
+	{ "isv.SMS_SIGN_ILLEGAL", OUTCOME_PERMFAIL, 0, 0 },
+	{ "isv.SIGN_STATE_ILLEGAL", OUTCOME_PERMFAIL, 0, 0 },
+	{ "isv.SMS_SIGNATURE_SCENE_ILLEGAL", OUTCOME_PERMFAIL, 0, 0 },
+	{ "isv.TEMPLATE_MISSING_PARAMETERS", OUTCOME_PERMFAIL, 0, 0 },
+	{ "isv.INVALID_JSON_PARAM", OUTCOME_PERMFAIL, 0, 0 },
+	{ "isv.PARAM_LENGTH_LIMIT", OUTCOME_PERMFAIL, 0, 0 },
+	{ "isv.PARAM_NOT_SUPPORT_URL", OUTCOME_PERMFAIL, 0, 0 },
 	/* content */
-	{ "isv.SMS_CONTENT_ILLEGAL",		OUTCOME_PERMFAIL, 0, 0 },
-	{ "isv.BLACK_KEY_CONTROL_LIMIT",	OUTCOME_PERMFAIL, 0, 0 },
+	{ "isv.SMS_CONTENT_ILLEGAL", OUTCOME_PERMFAIL, 0, 0 },
+	{ "isv.BLACK_KEY_CONTROL_LIMIT", OUTCOME_PERMFAIL, 0, 0 },
 	/* credentials, clock and account */
-	{ "SignatureDoesNotMatch",		OUTCOME_TEMPFAIL, 1, 0 },
-	{ "InvalidTimeStamp.Expired",		OUTCOME_TEMPFAIL, 1, 0 },
-	{ "SignatureNonceUsed",			OUTCOME_TEMPFAIL, 1, 0 },
-	{ "InvalidAccessKeyId.NotFound",	OUTCOME_TEMPFAIL, 1, 0 },
-	{ "isp.RAM_PERMISSION_DENY",		OUTCOME_TEMPFAIL, 1, 0 },
-	{ "isv.ACCOUNT_NOT_EXISTS",		OUTCOME_TEMPFAIL, 1, 0 },
-	{ "isv.ACCOUNT_ABNORMAL",		OUTCOME_TEMPFAIL, 1, 0 },
-	{ "isv.PRODUCT_UN_SUBSCRIPT",		OUTCOME_TEMPFAIL, 1, 0 },
-	{ "isv.DENY_IP_RANGE",			OUTCOME_TEMPFAIL, 1, 0 },
+	{ "SignatureDoesNotMatch", OUTCOME_TEMPFAIL, 1, 0 },
+	{ "InvalidTimeStamp.Expired", OUTCOME_TEMPFAIL, 1, 0 },
+	{ "SignatureNonceUsed", OUTCOME_TEMPFAIL, 1, 0 },
+	{ "InvalidAccessKeyId.NotFound", OUTCOME_TEMPFAIL, 1, 0 },
+	{ "isp.RAM_PERMISSION_DENY", OUTCOME_TEMPFAIL, 1, 0 },
+	{ "isv.ACCOUNT_NOT_EXISTS", OUTCOME_TEMPFAIL, 1, 0 },
+	{ "isv.ACCOUNT_ABNORMAL", OUTCOME_TEMPFAIL, 1, 0 },
+	{ "isv.PRODUCT_UN_SUBSCRIPT", OUTCOME_TEMPFAIL, 1, 0 },
+	{ "isv.DENY_IP_RANGE", OUTCOME_TEMPFAIL, 1, 0 },
 };
 
 /* Families of codes not in the table, by prefix. */
 static const struct aliyun_code aliyun_prefixes[] = {
-	{ "InvalidAccessKeyId",	OUTCOME_TEMPFAIL, 1, 0 },
-	{ "Signature",		OUTCOME_TEMPFAIL, 1, 0 },
-	{ "InvalidTimeStamp",	OUTCOME_TEMPFAIL, 1, 0 },
-	{ "Forbidden",		OUTCOME_TEMPFAIL, 1, 0 },
-	{ "Throttling",		OUTCOME_TEMPFAIL, 0, 1 },
-	{ "isp.",		OUTCOME_TEMPFAIL, 0, 0 },
+	{ "InvalidAccessKeyId", OUTCOME_TEMPFAIL, 1, 0 },
+	{ "Signature", OUTCOME_TEMPFAIL, 1, 0 },
+	{ "InvalidTimeStamp", OUTCOME_TEMPFAIL, 1, 0 },
+	{ "Forbidden", OUTCOME_TEMPFAIL, 1, 0 },
+	{ "Throttling", OUTCOME_TEMPFAIL, 0, 1 },
+	{ "isp.", OUTCOME_TEMPFAIL, 0, 0 },
 };
 
 /* An unknown code: retried, through the next gateway, never lost. */
@@ -132,7 +132,7 @@ static const struct aliyun_code aliyun_outage = {
 	NULL, OUTCOME_TEMPFAIL, 1, 0
 };
 
-/* ---- encoding, hashing, signing (pure; exported ones are in adapter.h) ---- */
+/* ---- encoding, hashing, signing (pure; exported in adapter.h) ---- */
 
 static int
 unreserved(unsigned char c)
@@ -142,6 +142,7 @@ unreserved(unsigned char c)
 	    c == '~');
 }
 
+/* RFC 3986 percent-encoding, as Alibaba specifies it. */
 char *
 aliyun_percent_encode(const char *s)
 {
@@ -174,6 +175,7 @@ enc_pair_cmp(const void *a, const void *b)
 	    ((const struct enc_pair *)b)->k));
 }
 
+/* Encoded pairs sorted by encoded name (byte order), joined with '&'. */
 char *
 aliyun_canonical_query(const struct aliyun_param *p, size_t n)
 {
@@ -199,6 +201,7 @@ aliyun_canonical_query(const struct aliyun_param *p, size_t n)
 	return (out);
 }
 
+/* RPC V2: METHOD&%2F&percentEncode(CanonicalizedQueryString). */
 char *
 aliyun_v2_string_to_sign(const char *method, const struct aliyun_param *p,
     size_t n)
@@ -212,6 +215,7 @@ aliyun_v2_string_to_sign(const char *method, const struct aliyun_param *p,
 	return (s);
 }
 
+/* RPC V2: base64(HMAC-SHA1(secret + "&", StringToSign)). */
 int
 aliyun_sign_v2(const char *secret, const char *method,
     const struct aliyun_param *p, size_t n, char *out, size_t outlen)
@@ -308,6 +312,7 @@ v3_headers(const struct aliyun_param *h, size_t n, FILE *canon, char **signedh)
 	free(l);
 }
 
+/* ACS3-HMAC-SHA256 over CanonicalRequest; CanonicalURI is "/" (RPC style). */
 int
 aliyun_sign_v3(const struct aliyun_v3 *in, char **authorization,
     char hashed[65])
@@ -366,7 +371,7 @@ aliyun_str(const struct gateway *gw, const config_setting_t *g,
 	return (1);
 }
 
-/* The base URL and Host: scheme://host[:port] of `endpoint`, or the vendor's. */
+/* Base URL and Host: scheme://host[:port] of `endpoint`, or the vendor's. */
 static int
 aliyun_endpoint(struct gateway *gw, struct aliyun_priv *p,
     const config_setting_t *g, char **cause)
@@ -380,8 +385,9 @@ aliyun_endpoint(struct gateway *gw, struct aliyun_priv *p,
 		return (0);
 	}
 	/* cfg.c accepted only http:// (when allowed) and https:// */
-	auth = strstr(ep, "://") + 3;
-	if ((n = strcspn(auth, "/?#")) == 0) {
+	if ((auth = strstr(ep, "://")) != NULL)
+		auth += 3;
+	if (auth == NULL || (n = strcspn(auth, "/?#")) == 0) {
 		*cause = cfg_error(g, "gateway \"%s\": the endpoint \"%s\" has "
 		    "no host", gw->name, ep);
 		return (-1);
@@ -422,6 +428,7 @@ aliyun_region_ok(const char *r)
 	    strlen(r));
 }
 
+/* Parse the adapter's keys; the secret inline or from a file. */
 static int
 aliyun_init(struct gateway *gw, const config_setting_t *g, const char *cfgdir,
     char **cause)
@@ -457,8 +464,8 @@ aliyun_init(struct gateway *gw, const config_setting_t *g, const char *cfgdir,
 	if (r == 0)
 		p->region = xstrdup("cn-hangzhou");
 	if (!aliyun_region_ok(p->region)) {
-		*cause = cfg_error(g, "gateway \"%s\": \"region\" \"%s\" is not "
-		    "a region id like cn-hangzhou", gw->name, p->region);
+		*cause = cfg_error(g, "gateway \"%s\": \"region\" \"%s\" is "
+		    "not a region id like cn-hangzhou", gw->name, p->region);
 		return (-1);
 	}
 	if (aliyun_version(gw, g, &p->version, cause) == -1)
@@ -466,6 +473,7 @@ aliyun_init(struct gateway *gw, const config_setting_t *g, const char *cfgdir,
 	return (aliyun_endpoint(gw, p, g, cause));
 }
 
+/* Zero the credentials before freeing them. */
 static void
 aliyun_free(struct gateway *gw)
 {
@@ -532,7 +540,8 @@ aliyun_template_param(const struct message *m, char **cause)
 
 	if ((vars = json_loads(m->vars, 0, NULL)) == NULL ||
 	    !json_is_object(vars)) {
-		*cause = xstrdup("the message's variables are not a JSON object");
+		*cause = xstrdup("the message's variables are not a JSON "
+		    "object");
 		json_decref(vars);
 		return (NULL);
 	}
@@ -652,6 +661,7 @@ aliyun_build_v2(const struct aliyun_priv *p, const struct message *m,
 	return (0);
 }
 
+/* SendSms with the step's template; -1 and *cause make a PERMFAIL. */
 static int
 aliyun_build(const struct gateway *gw, const struct message *m,
     struct request *req, char **cause)
@@ -710,6 +720,7 @@ aliyun_mask_numbers(char *s)
 	}
 }
 
+/* How a code is handled: the table, then its family, else unknown. */
 static const struct aliyun_code *
 aliyun_lookup(const char *code)
 {
@@ -768,8 +779,8 @@ aliyun_no_code(const struct response *resp, struct result *res)
 	aliyun_mask_numbers(snip);
 	res->gwfault = 1;
 	if (c >= 200 && c < 300)
-		result_set(res, OUTCOME_TEMPFAIL, "HTTP %ld with an answer that "
-		    "is not SendSms JSON: %s", c, snip);
+		result_set(res, OUTCOME_TEMPFAIL, "HTTP %ld with an answer "
+		    "that is not SendSms JSON: %s", c, snip);
 	else if (c == 429) {
 		result_set(res, OUTCOME_TEMPFAIL, "HTTP 429: %s", snip);
 		res->gwfault = 0;
@@ -781,6 +792,7 @@ aliyun_no_code(const struct response *resp, struct result *res)
 		    snip[0] ? ": " : "", snip);
 }
 
+/* Classify an answer: 5xx outage, "OK" success, else the code decides. */
 static void
 aliyun_parse(const struct gateway *gw, const struct message *m,
     const struct response *resp, struct result *res)

@@ -68,60 +68,64 @@ struct tencent_code {
  */
 static const struct tencent_code tencent_codes[] = {
 	/* rate limits: retry later */
-	{ "LimitExceeded.DeliveryFrequencyLimit",	OUTCOME_TEMPFAIL, 0, 30 },
-	{ "LimitExceeded.PhoneNumberThirtySecondLimit",	OUTCOME_TEMPFAIL, 0, 30 },
-	{ "LimitExceeded.PhoneNumberOneHourLimit",	OUTCOME_TEMPFAIL, 0, 3600 },
-	{ "LimitExceeded.PhoneNumberDailyLimit",	OUTCOME_TEMPFAIL, 0, 3600 },
+	{ "LimitExceeded.DeliveryFrequencyLimit", OUTCOME_TEMPFAIL, 0, 30 },
+	{ "LimitExceeded.PhoneNumberThirtySecondLimit",
+	    OUTCOME_TEMPFAIL, 0, 30 },
+	{ "LimitExceeded.PhoneNumberOneHourLimit", OUTCOME_TEMPFAIL, 0, 3600 },
+	{ "LimitExceeded.PhoneNumberDailyLimit", OUTCOME_TEMPFAIL, 0, 3600 },
 	{ "LimitExceeded.PhoneNumberSameContentDailyLimit",
-							OUTCOME_TEMPFAIL, 0, 3600 },
-	{ "RequestLimitExceeded",			OUTCOME_TEMPFAIL, 0, 1 },
+	    OUTCOME_TEMPFAIL, 0, 3600 },
+	{ "RequestLimitExceeded", OUTCOME_TEMPFAIL, 0, 1 },
 	/* the application's and the account's own caps */
-	{ "LimitExceeded.AppDailyLimit",		OUTCOME_TEMPFAIL, 1, 0 },
-	{ "LimitExceeded.DailyLimit",			OUTCOME_TEMPFAIL, 1, 0 },
+	{ "LimitExceeded.AppDailyLimit", OUTCOME_TEMPFAIL, 1, 0 },
+	{ "LimitExceeded.DailyLimit", OUTCOME_TEMPFAIL, 1, 0 },
 	/* the number */
-	{ "InvalidParameterValue.IncorrectPhoneNumber",	OUTCOME_PERMFAIL, 0, 0 },
-	{ "FailedOperation.PhoneNumberInBlacklist",	OUTCOME_PERMFAIL, 0, 0 },
-	{ "LimitExceeded.PhoneNumberCountLimit",	OUTCOME_PERMFAIL, 0, 0 },
+	{ "InvalidParameterValue.IncorrectPhoneNumber",
+	    OUTCOME_PERMFAIL, 0, 0 },
+	{ "FailedOperation.PhoneNumberInBlacklist", OUTCOME_PERMFAIL, 0, 0 },
+	{ "LimitExceeded.PhoneNumberCountLimit", OUTCOME_PERMFAIL, 0, 0 },
 	{ "UnsupportedOperation.ContainDomesticAndInternationalPhoneNumber",
-							OUTCOME_PERMFAIL, 0, 0 },
-	/* balance ("Serivce" is the real spelling; the fixed one just in case) */
+	    OUTCOME_PERMFAIL, 0, 0 },
+	/* balance ("Serivce" is the real spelling; the fixed one in case) */
 	{ "FailedOperation.InsufficientBalanceInSmsPackage",
-							OUTCOME_TEMPFAIL, 1, 0 },
+	    OUTCOME_TEMPFAIL, 1, 0 },
 	{ "UnauthorizedOperation.SerivceSuspendDueToArrears",
-							OUTCOME_TEMPFAIL, 1, 0 },
+	    OUTCOME_TEMPFAIL, 1, 0 },
 	{ "UnauthorizedOperation.ServiceSuspendDueToArrears",
-							OUTCOME_TEMPFAIL, 1, 0 },
+	    OUTCOME_TEMPFAIL, 1, 0 },
 	/* template, signature and content */
-	{ "FailedOperation.TemplateIncorrectOrUnapproved", OUTCOME_PERMFAIL, 0, 0 },
+	{ "FailedOperation.TemplateIncorrectOrUnapproved",
+	    OUTCOME_PERMFAIL, 0, 0 },
 	{ "FailedOperation.SignatureIncorrectOrUnapproved",
-							OUTCOME_PERMFAIL, 0, 0 },
-	{ "FailedOperation.MissingTemplateList",	OUTCOME_PERMFAIL, 0, 0 },
+	    OUTCOME_PERMFAIL, 0, 0 },
+	{ "FailedOperation.MissingTemplateList", OUTCOME_PERMFAIL, 0, 0 },
 	{ "InvalidParameterValue.TemplateParameterFormatError",
-							OUTCOME_PERMFAIL, 0, 0 },
+	    OUTCOME_PERMFAIL, 0, 0 },
 	{ "InvalidParameterValue.TemplateParameterLengthLimit",
-							OUTCOME_PERMFAIL, 0, 0 },
+	    OUTCOME_PERMFAIL, 0, 0 },
 	{ "InvalidParameterValue.ProhibitedUseUrlInTemplateParameter",
-							OUTCOME_PERMFAIL, 0, 0 },
-	{ "FailedOperation.ContainSensitiveWord",	OUTCOME_PERMFAIL, 0, 0 },
-	{ "InvalidParameterValue.ContentLengthLimit",	OUTCOME_PERMFAIL, 0, 0 },
+	    OUTCOME_PERMFAIL, 0, 0 },
+	{ "FailedOperation.ContainSensitiveWord", OUTCOME_PERMFAIL, 0, 0 },
+	{ "InvalidParameterValue.ContentLengthLimit", OUTCOME_PERMFAIL, 0, 0 },
 	/* credentials and clock */
-	{ "AuthFailure.SignatureFailure",		OUTCOME_TEMPFAIL, 1, 0 },
-	{ "AuthFailure.SignatureExpire",		OUTCOME_TEMPFAIL, 1, 0 },
-	{ "AuthFailure.SecretIdNotFound",		OUTCOME_TEMPFAIL, 1, 0 },
-	{ "UnauthorizedOperation.SmsSdkAppIdVerifyFail", OUTCOME_TEMPFAIL, 1, 0 },
-	{ "InternalError.RequestTimeException",		OUTCOME_TEMPFAIL, 1, 0 },
+	{ "AuthFailure.SignatureFailure", OUTCOME_TEMPFAIL, 1, 0 },
+	{ "AuthFailure.SignatureExpire", OUTCOME_TEMPFAIL, 1, 0 },
+	{ "AuthFailure.SecretIdNotFound", OUTCOME_TEMPFAIL, 1, 0 },
+	{ "UnauthorizedOperation.SmsSdkAppIdVerifyFail",
+	    OUTCOME_TEMPFAIL, 1, 0 },
+	{ "InternalError.RequestTimeException", OUTCOME_TEMPFAIL, 1, 0 },
 	/* transient */
-	{ "InternalError.Timeout",			OUTCOME_TEMPFAIL, 0, 0 },
-	{ "InternalError.SendAndRecvFail",		OUTCOME_TEMPFAIL, 0, 0 },
-	{ "InternalError.OtherError",			OUTCOME_TEMPFAIL, 0, 0 },
+	{ "InternalError.Timeout", OUTCOME_TEMPFAIL, 0, 0 },
+	{ "InternalError.SendAndRecvFail", OUTCOME_TEMPFAIL, 0, 0 },
+	{ "InternalError.OtherError", OUTCOME_TEMPFAIL, 0, 0 },
 };
 
 /* Families of codes not in the table, by prefix. */
 static const struct tencent_code tencent_prefixes[] = {
-	{ "AuthFailure",		OUTCOME_TEMPFAIL, 1, 0 },
-	{ "UnauthorizedOperation",	OUTCOME_TEMPFAIL, 1, 0 },
-	{ "LimitExceeded",		OUTCOME_TEMPFAIL, 0, 0 },
-	{ "InternalError",		OUTCOME_TEMPFAIL, 0, 0 },
+	{ "AuthFailure", OUTCOME_TEMPFAIL, 1, 0 },
+	{ "UnauthorizedOperation", OUTCOME_TEMPFAIL, 1, 0 },
+	{ "LimitExceeded", OUTCOME_TEMPFAIL, 0, 0 },
+	{ "InternalError", OUTCOME_TEMPFAIL, 0, 0 },
 };
 
 /* An unknown code: retried, through the next gateway, never lost. */
@@ -209,6 +213,10 @@ tc3_canonical(const struct tencent_tc3 *in, const char **signedh)
 	return (s);
 }
 
+/*
+ * TC3-HMAC-SHA256: the scope's date is UTC; the key chain is
+ * "TC3" + key -> date -> service -> "tc3_request".
+ */
 int
 tencent_sign(const struct tencent_tc3 *in, char **authorization,
     char hashed[65])
@@ -308,7 +316,7 @@ tencent_app_id(const struct gateway *gw, const config_setting_t *g,
 	return (0);
 }
 
-/* The base URL and Host: scheme://host[:port] of `endpoint`, or the vendor's. */
+/* Base URL and Host: scheme://host[:port] of `endpoint`, or the vendor's. */
 static int
 tencent_endpoint(struct gateway *gw, struct tencent_priv *p,
     const config_setting_t *g, char **cause)
@@ -322,8 +330,9 @@ tencent_endpoint(struct gateway *gw, struct tencent_priv *p,
 		return (0);
 	}
 	/* cfg.c accepted only http:// (when allowed) and https:// */
-	auth = strstr(ep, "://") + 3;
-	if ((n = strcspn(auth, "/?#")) == 0) {
+	if ((auth = strstr(ep, "://")) != NULL)
+		auth += 3;
+	if (auth == NULL || (n = strcspn(auth, "/?#")) == 0) {
 		*cause = cfg_error(g, "gateway \"%s\": the endpoint \"%s\" has "
 		    "no host", gw->name, ep);
 		return (-1);
@@ -353,13 +362,14 @@ tencent_optional(const struct gateway *gw, struct tencent_priv *p,
 		p->region = xstrdup("ap-guangzhou");
 	if (strspn(p->region, "abcdefghijklmnopqrstuvwxyz0123456789-") !=
 	    strlen(p->region)) {
-		*cause = cfg_error(g, "gateway \"%s\": \"region\" \"%s\" is not "
-		    "a region id like ap-guangzhou", gw->name, p->region);
+		*cause = cfg_error(g, "gateway \"%s\": \"region\" \"%s\" is "
+		    "not a region id like ap-guangzhou", gw->name, p->region);
 		return (-1);
 	}
 	return (0);
 }
 
+/* Parse the adapter's keys; the secret key inline or from a file. */
 static int
 tencent_init(struct gateway *gw, const config_setting_t *g, const char *cfgdir,
     char **cause)
@@ -382,6 +392,7 @@ tencent_init(struct gateway *gw, const config_setting_t *g, const char *cfgdir,
 	return (tencent_endpoint(gw, p, g, cause));
 }
 
+/* Zero the credentials before freeing them. */
 static void
 tencent_free(struct gateway *gw)
 {
@@ -424,7 +435,8 @@ tencent_params(const struct message *m, char **cause)
 
 	if ((vars = json_loads(m->vars, 0, NULL)) == NULL ||
 	    !json_is_object(vars)) {
-		*cause = xstrdup("the message's variables are not a JSON object");
+		*cause = xstrdup("the message's variables are not a JSON "
+		    "object");
 		json_decref(vars);
 		return (NULL);
 	}
@@ -434,8 +446,8 @@ tencent_params(const struct message *m, char **cause)
 	for (i = 0; i < t->n && a != NULL; i++) {
 		if (json_object_get(vars, t->vars[i]) == NULL) {
 			*cause = xasprintf("vendor template %s of step %s: "
-			    "variable \"%s\" (TemplateParamSet[%zu]) is missing "
-			    "from the step's params", t->id, m->step,
+			    "variable \"%s\" (TemplateParamSet[%zu]) is "
+			    "missing from the step's params", t->id, m->step,
 			    t->vars[i], i);
 			json_decref(a);
 			a = NULL;
@@ -484,6 +496,7 @@ tencent_body(const struct tencent_priv *p, const struct message *m,
 	return (s);
 }
 
+/* SendSms with the step's template; -1 and *cause make a PERMFAIL. */
 static int
 tencent_build(const struct gateway *gw, const struct message *m,
     struct request *req, char **cause)
@@ -527,7 +540,8 @@ tencent_build(const struct gateway *gw, const struct message *m,
 	request_add_header(req, "Content-Type: %s", TENCENT_CTYPE);
 	request_add_header(req, "Host: %s", p->host);
 	request_add_header(req, "X-TC-Action: SendSms");
-	request_add_header(req, "X-TC-Timestamp: %lld", (long long)in.timestamp);
+	request_add_header(req, "X-TC-Timestamp: %lld",
+	    (long long)in.timestamp);
 	request_add_header(req, "X-TC-Version: %s", TENCENT_VERSION);
 	request_add_header(req, "X-TC-Region: %s", p->region);
 	free(auth);
@@ -553,6 +567,7 @@ tencent_mask_numbers(char *s)
 	}
 }
 
+/* How a code is handled: the table, then its family, else unknown. */
 static const struct tencent_code *
 tencent_lookup(const char *code)
 {
@@ -587,7 +602,7 @@ tencent_result(struct result *res, const struct tencent_code *c,
 		res->retry_after_ms = (int64_t)c->retry_s * 1000;
 }
 
-/* An answer that is not SendSms JSON: the status decides; the vendor is at fault. */
+/* Not a SendSms answer: the status decides; the vendor is at fault. */
 static void
 tencent_no_answer(const struct response *resp, struct result *res)
 {
@@ -600,8 +615,8 @@ tencent_no_answer(const struct response *resp, struct result *res)
 	tencent_mask_numbers(snip);
 	res->gwfault = 1;
 	if (c >= 200 && c < 300)
-		result_set(res, OUTCOME_TEMPFAIL, "HTTP %ld with an answer that "
-		    "is not SendSms JSON: %s", c, snip);
+		result_set(res, OUTCOME_TEMPFAIL, "HTTP %ld with an answer "
+		    "that is not SendSms JSON: %s", c, snip);
 	else if (c == 429) {
 		result_set(res, OUTCOME_TEMPFAIL, "HTTP 429: %s", snip);
 		res->gwfault = 0;
@@ -646,6 +661,7 @@ tencent_status(const json_t *st, const struct response *resp,
 	util_sanitize(res->provider_id);
 }
 
+/* Classify: a request-level Error, else our number's SendStatusSet entry. */
 static void
 tencent_parse(const struct gateway *gw, const struct message *m,
     const struct response *resp, struct result *res)
@@ -668,7 +684,8 @@ tencent_parse(const struct gateway *gw, const struct message *m,
 		if (resp->status >= 500)
 			tencent_result(res, &tencent_outage, prefix, code, msg);
 		else
-			tencent_result(res, tencent_lookup(code), "", code, msg);
+			tencent_result(res, tencent_lookup(code), "", code,
+			    msg);
 	} else if (resp->status < 200 || resp->status >= 300)
 		tencent_no_answer(resp, res);
 	else
