@@ -235,4 +235,46 @@ struct kannel_parts {
 /* Returns 0 and the split, or -1 if utf8 is not valid UTF-8. */
 int	 kannel_parts(const char *utf8, struct kannel_parts *);
 
+/*
+ * ---- dingtalk.c and feishu.c, exported for tests: the robot signatures of
+ * reference/gateways.md §5 and §6. They differ (§12.10); see each file. ----
+ */
+#define ROBOT_SIGN_B64	45	/* base64 of an HMAC-SHA256, NUL included */
+#define ROBOT_SIGN_URL	(3 * ROBOT_SIGN_B64)	/* the same, URL-encoded */
+/*
+ * DingTalk "加签": b64 = Base64(HMAC-SHA256(key = secret, msg = timestamp_ms
+ * "\n" secret)), and sign = b64 URL-encoded as the official demos do (+ / =
+ * become %2B %2F %3D). Returns 0, or -1 if HMAC fails.
+ */
+int	 dingtalk_sign(const char *secret, int64_t timestamp_ms,
+	    char b64[ROBOT_SIGN_B64], char sign[ROBOT_SIGN_URL]);
+/*
+ * Feishu/Lark "签名校验": b64 = Base64(HMAC-SHA256(key = timestamp_s "\n"
+ * secret, msg = "")), not URL-encoded. Returns 0, or -1 if HMAC fails.
+ */
+int	 feishu_sign(const char *secret, int64_t timestamp_s,
+	    char b64[ROBOT_SIGN_B64]);
+
+/*
+ * ---- smtp.c, exported for tests: the MIME message of an e-mail notice
+ * (tests/unit/test_smtp.c). Every string returned is allocated. ----
+ */
+struct smtp_mail {
+	const char	*from;		/* sender address: local@domain */
+	const char	*from_name;	/* display name (UTF-8), or NULL */
+	const char	*to;		/* recipient address */
+	const char	*subject;	/* UTF-8 */
+	const char	*text;		/* UTF-8 body; LF or CRLF line ends */
+	const char	*key;		/* stable key: Message-ID <key@domain of from> */
+	int64_t		 date_ms;	/* Date, written in +0800 */
+};
+/*
+ * The whole RFC 5322 message: CRLF line endings, no line over 76
+ * characters, non-ASCII headers as RFC 2047 encoded words, the body base64.
+ * NULL and *cause when an address is not one.
+ */
+char	*smtp_message(const struct smtp_mail *, size_t *len, char **cause);
+/* "Name: value\r\n", the value as folded encoded words unless plain ASCII fits. */
+char	*smtp_header(const char *name, const char *utf8);
+
 #endif /* HUIGAO_ADAPTER_H */
