@@ -34,16 +34,41 @@ struct alerts {
 	uint64_t	 sent, failed;
 };
 
-/* A robot's answer: only logged. */
+/* One alert in flight to one robot. */
+struct alertsend {
+	struct alerts	*a;
+	struct config	*cfg;
+	struct gateway	*gw;
+};
+
+/* A robot's answer, read by its adapter (robots say no with HTTP 200): logged. */
 static void
 alert_done(void *arg, const struct http_result *hr)
 {
-	struct config	*cfg = arg;
+	struct alertsend	*as = arg;
+	struct response		 resp;
+	struct result		 res;
 
-	if (hr->error != NULL || hr->status < 200 || hr->status >= 300)
-		log_warnx("staff alert not delivered: %s", hr->error ? hr->error :
-		    "the robot refused it");
-	cfg_unref(cfg);
+	memset(&res, 0, sizeof(res));
+	if (hr->error != NULL)
+		result_set(&res, OUTCOME_TEMPFAIL, "%s", hr->error);
+	else {
+		memset(&resp, 0, sizeof(resp));
+		resp.status = hr->status;
+		resp.body = hr->body;
+		resp.bodylen = hr->bodylen;
+		resp.retry_after_ms = hr->retry_after_ms;
+		as->gw->ad->parse(as->gw, NULL, &resp, &res);
+	}
+	if (res.outcome == OUTCOME_OK)
+		as->a->sent++;
+	else {
+		as->a->failed++;
+		log_warnx("staff alert to %s not delivered: %s", as->gw->name,
+		    res.error);
+	}
+	cfg_unref(as->cfg);
+	free(as);
 }
 
 /* Send one text to every alert robot. */
@@ -51,6 +76,7 @@ static void
 alert_send(struct alerts *a, const char *text)
 {
 	struct config	*cfg = a->env->cfg;
+	struct alertsend *as;
 	struct message	 m;
 	struct request	 req;
 	char		*cause = NULL, key[64];
@@ -72,18 +98,21 @@ alert_send(struct alerts *a, const char *text)
 	m.attempt = 1;
 	for (i = 0; i < cfg->nalerts; i++) {
 		memset(&req, 0, sizeof(req));
-		if (cfg->alerts[i]->ad->build == NULL ||
-		    cfg->alerts[i]->ad->build(cfg->alerts[i], &m, &req,
-		    &cause) == -1 || http_start(a->env->http, &req,
-		    cfg->alerts[i], cfg->delivery.max_response, alert_done,
-		    cfg_ref(cfg), &cause) == -1) {
-			log_warnx("staff alert to %s: %s", cfg->alerts[i]->name,
+		as = xcalloc(1, sizeof(*as));
+		as->a = a;
+		as->gw = cfg->alerts[i];
+		as->cfg = cfg_ref(cfg);
+		if (as->gw->ad->build(as->gw, &m, &req, &cause) == -1 ||
+		    http_start(a->env->http, &req, as->gw,
+		    cfg->delivery.max_response, alert_done, as, &cause) == -1) {
+			log_warnx("staff alert to %s: %s", as->gw->name,
 			    cause ? cause : "cannot build");
 			free(cause);
 			cause = NULL;
 			a->failed++;
-		} else
-			a->sent++;
+			cfg_unref(as->cfg);
+			free(as);
+		}
 		request_clear(&req);
 	}
 }

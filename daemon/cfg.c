@@ -781,6 +781,14 @@ cfg_routes(struct config *c, config_setting_t *g, char **cause)
 				    name ? name : "?");
 				return (-1);
 			}
+			/* a staff chat robot never carries an applicant's notice */
+			if (r->gws[r->ngws]->ad->robot) {
+				*cause = cfg_error(l, "routes.%s: gateway \"%s\" "
+				    "is a %s staff robot; it can only be used in "
+				    "alerts", channel_names[ch], name,
+				    r->gws[r->ngws]->ad->name);
+				return (-1);
+			}
 			r->ngws++;
 		}
 	}
