@@ -60,9 +60,14 @@ request_clear(struct request *r)
 {
 	size_t	 i;
 
+	/* URLs and headers may hold credentials (Kannel, basic auth) */
+	if (r->url != NULL)
+		explicit_bzero(r->url, strlen(r->url));
 	free(r->url);
-	for (i = 0; i < r->nheaders; i++)
+	for (i = 0; i < r->nheaders; i++) {
+		explicit_bzero(r->headers[i], strlen(r->headers[i]));
 		free(r->headers[i]);
+	}
 	free(r->body);
 	free(r->mail_from);
 	free(r->rcpt);

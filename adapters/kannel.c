@@ -294,6 +294,23 @@ kannel_param(FILE *f, int sep, const char *name, const char *value)
 	}
 }
 
+/* value percent-encoded, as a new string. */
+static char *
+kannel_escape(const char *value)
+{
+	char	*out = NULL;
+	size_t	 len = 0;
+	FILE	*f;
+
+	if ((f = open_memstream(&out, &len)) == NULL)
+		fatal("open_memstream");
+	kannel_param(f, '=', "", value);
+	if (fclose(f) != 0)
+		fatal("open_memstream");
+	memmove(out, out + 2, len - 1);		/* drop the "==" */
+	return (out);
+}
+
 /* The text passes the gateway's max_parts and is cut nowhere inside a character. */
 static int
 kannel_check(const struct gateway *gw, const struct kannel_parts *kp,
@@ -324,7 +341,7 @@ kannel_check(const struct gateway *gw, const struct kannel_parts *kp,
 static void
 kannel_dlr(FILE *f, const struct kannel_priv *p, const struct message *m)
 {
-	char	*url;
+	char	*url, *key, *token;
 	size_t	 n;
 
 	if (p->dlr_mask == 0 || m->callback_url == NULL ||
@@ -333,11 +350,15 @@ kannel_dlr(FILE *f, const struct kannel_priv *p, const struct message *m)
 	n = strlen(m->callback_url);
 	if (m->callback_url[n - 1] == '/')
 		n--;
+	key = kannel_escape(m->key);
+	token = kannel_escape(m->receipt_token);
 	url = xasprintf("%.*s/v1/receipts/kannel?key=%s&token=%s&status=%%d",
-	    (int)n, m->callback_url, m->key, m->receipt_token);
+	    (int)n, m->callback_url, key, token);
 	fprintf(f, "&dlr-mask=%d", p->dlr_mask);
 	kannel_param(f, '&', "dlr-url", url);
 	free(url);
+	free(key);
+	free(token);
 }
 
 /* The sendsms URL with every parameter. */

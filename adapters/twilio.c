@@ -84,6 +84,7 @@ static const struct twilio_code twilio_codes[] = {
 
 /* ---- X-Twilio-Signature ---- */
 
+/* By name, then by value, as the SDKs sort (byte order is code point order). */
 static int
 twilio_param_cmp(const void *a, const void *b)
 {
@@ -386,6 +387,23 @@ twilio_field(FILE *f, const char *name, const char *value)
 	}
 }
 
+/* value form-encoded, as a new string. */
+static char *
+twilio_escape(const char *value)
+{
+	char	*out = NULL;
+	size_t	 len = 0;
+	FILE	*f;
+
+	if ((f = open_memstream(&out, &len)) == NULL)
+		fatal("open_memstream");
+	twilio_field(f, "", value);
+	if (fclose(f) != 0)
+		fatal("open_memstream");
+	memmove(out, out + 1, len);		/* drop the "=" */
+	return (out);
+}
+
 /* E.164: "+86" before an 11-digit mainland number; "+..." as it is. */
 static int
 twilio_to(const char *to, char *out, size_t outlen)
@@ -434,7 +452,7 @@ static char *
 twilio_body(const struct twilio_priv *p, const struct message *m,
     const char *to, size_t *len)
 {
-	char	*body = NULL, *cb;
+	char	*body = NULL, *cb, *key;
 	size_t	 n, blen = 0;
 	FILE	*f;
 
@@ -450,10 +468,12 @@ twilio_body(const struct twilio_priv *p, const struct message *m,
 		n = strlen(m->callback_url);
 		if (m->callback_url[n - 1] == '/')
 			n--;
+		key = twilio_escape(m->key);
 		cb = xasprintf("%.*s/v1/receipts/twilio?key=%s", (int)n,
-		    m->callback_url, m->key);
+		    m->callback_url, key);
 		twilio_field(f, "StatusCallback", cb);
 		free(cb);
+		free(key);
 	}
 	if (fclose(f) != 0)
 		fatal("open_memstream");

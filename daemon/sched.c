@@ -9,6 +9,7 @@
  * outcomes stay in memory and the write is retried on a timer; nothing is
  * lost and the loop never blocks for more than the short busy timeout.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,7 @@ struct sched {
 	size_t			 ngws;
 	int64_t			 blocked_ms;	/* no gateway free before then */
 	int64_t			 busy_since;	/* first of consecutive busy errors */
+	int			 busy_warned;
 	struct sched_latency	 lat;
 	int			 blocked;	/* rows waited for a gateway */
 	struct outcome_rec	*recs;
@@ -87,6 +89,30 @@ struct sched {
 };
 
 static void	sched_run(struct sched *);
+
+/*
+ * Crash tests only: HUIGAO_TEST_KILL_AT=after-claim|after-send|before-record
+ * makes the daemon SIGKILL itself the HUIGAO_TEST_KILL_AFTER'th time (default
+ * 1) it reaches that point, so tests/crash can prove what a crash there
+ * costs. Unset in production; read once.
+ */
+static void
+test_killpoint(const char *point)
+{
+	static const char	*at;
+	static long		 after = -1, seen;
+	const char		*n;
+
+	if (after == -1) {
+		at = getenv("HUIGAO_TEST_KILL_AT");
+		n = getenv("HUIGAO_TEST_KILL_AFTER");
+		after = n ? strtol(n, NULL, 10) : 1;
+	}
+	if (at == NULL || strcmp(at, point) != 0 || ++seen < after)
+		return;
+	log_warnx("test hook: killing myself at %s (#%ld)", point, seen);
+	raise(SIGKILL);
+}
 static void	sched_done(struct job *, const struct result *, int);
 static void	sched_send(struct sched *, struct job *);
 static void	token_invalidate(struct gwstate *, const char *);
@@ -445,6 +471,7 @@ sched_http_cb(void *arg, const struct http_result *hr)
 	struct response	 resp;
 	struct message	 m;
 
+	test_killpoint("after-send");
 	memset(&res, 0, sizeof(res));
 	res.retry_after_ms = -1;
 	if (hr->aborted || hr->error != NULL) {
@@ -727,8 +754,15 @@ sched_busy(struct sched *s, const char *what)
 {
 	struct timeval	 tv;
 
-	if (s->busy_since == 0)
+	if (s->busy_since == 0) {
 		s->busy_since = util_now_ms();
+		s->busy_warned = 0;
+	} else if (!s->busy_warned && util_now_ms() - s->busy_since > 2000) {
+		s->busy_warned = 1;
+		log_warnx("the database has been locked by another process for "
+		    "%lld s (during %s); nothing is lost, retrying",
+		    (long long)((util_now_ms() - s->busy_since) / 1000), what);
+	}
 	s->busy_ms = s->busy_ms ? s->busy_ms * 2 : SCHED_BUSY_MIN_MS;
 	if (s->busy_ms > SCHED_BUSY_MAX_MS)
 		s->busy_ms = SCHED_BUSY_MAX_MS;
@@ -748,6 +782,7 @@ sched_flush(struct sched *s)
 
 	if (s->nrecs == 0)
 		return (0);
+	test_killpoint("before-record");
 	rv = store_record(s->env->store, s->recs, s->nrecs, &cause);
 	if (rv == STORE_OK) {
 		s->nrecs = 0;
@@ -819,6 +854,8 @@ sched_claim(struct sched *s, size_t *nclaimed)
 		s->gws[i].picked = 0;
 	if (s->blocked_ms > 0)
 		s->blocked = 1;
+	if (rv == STORE_OK && n > 0)
+		test_killpoint("after-claim");
 	if (rv != STORE_OK) {
 		if (rv != STORE_BUSY)
 			log_warnx("claiming due notifications: %s", cause);
@@ -897,6 +934,9 @@ sched_run(struct sched *s)
 		return;
 	}
 	s->busy_ms = 0;
+	if (s->busy_since != 0 && s->busy_warned)
+		log_info("the database is writable again after %lld s",
+		    (long long)((util_now_ms() - s->busy_since) / 1000));
 	s->busy_since = 0;
 	if (s->env->stopping) {
 		if (s->njobs == 0 && s->nrecs == 0 && s->drained != NULL)
