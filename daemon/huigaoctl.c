@@ -6,6 +6,7 @@
  * Exit codes: 0 success, 1 a runtime error (named on stderr), 2 bad usage,
  * 78 a configuration error.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "huigao.h"
+#include "report.h"
 #include "store.h"
 
 #define EXIT_USAGE	2
@@ -679,6 +681,67 @@ cmd_cancel(struct ctl *c, int argc, char **argv)
 	return (0);
 }
 
+/* The court's figures for a period: see report.h and report --help. */
+static int
+cmd_report(struct ctl *c, int argc, char **argv)
+{
+	static const struct option opts[] = { { "from", 1, NULL, 'f' },
+	    { "to", 1, NULL, 't' }, { "court", 1, NULL, 'C' },
+	    { "format", 1, NULL, 'F' }, { "output", 1, NULL, 'o' },
+	    { "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+	const char		*from = NULL, *to = NULL, *court = NULL;
+	const char		*fmt = "table", *out = NULL;
+	struct report_query	 q;
+	struct report		*rep;
+	char			*cause = NULL;
+	int			 ch, format, rv;
+
+	while ((ch = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'f': from = optarg; break;
+		case 't': to = optarg; break;
+		case 'C': court = optarg; break;
+		case 'F': fmt = optarg; break;
+		case 'o': out = optarg; break;
+		case 'h': report_help(stdout); return (0);
+		default: return (EXIT_USAGE);
+		}
+	}
+	if (optind != argc)
+		return (EXIT_USAGE);
+	if ((format = report_format_parse(fmt)) == -1) {
+		fprintf(stderr, "huigaoctl: --format must be table, csv, json or "
+		    "html, not \"%s\"\n", fmt);
+		return (EXIT_USAGE);
+	}
+	if (report_query_parse(from, to, court, &q, &cause) == -1) {
+		fprintf(stderr, "huigaoctl: %s\n", cause);
+		free(cause);
+		return (EXIT_USAGE);
+	}
+	ctl_open(c, STORE_READONLY);
+	if ((rv = report_build(c->db, c->cfg, &q, &rep, &cause)) != REPORT_OK) {
+		fprintf(stderr, "huigaoctl: %s\n", cause);
+		free(cause);
+		if (rv != REPORT_EUSAGE)
+			return (1);
+		store_close(c->st);	/* main skips these on usage errors */
+		cfg_unref(c->cfg);
+		c->st = NULL;
+		c->cfg = NULL;
+		return (EXIT_USAGE);
+	}
+	if (out != NULL)
+		rv = report_write_file(rep, (enum report_format)format, out, &cause);
+	else if ((rv = report_write(rep, (enum report_format)format, stdout)) ==
+	    -1)
+		cause = xasprintf("standard output: %s", strerror(errno));
+	report_free(rep);
+	if (rv == -1)
+		die("%s", cause);
+	return (0);
+}
+
 static const struct cmd cmds[] = {
 	{ "init", NULL, cmd_init, "init" },
 	{ "case", "add", cmd_case_add, "case add --no CASE_NO [--court KEY]" },
@@ -693,6 +756,8 @@ static const struct cmd cmds[] = {
 	{ "cancel", NULL, cmd_cancel, "cancel ID" },
 	{ "preview", NULL, cmd_preview, "preview --case NO --step CODE "
 	    "[--param k=v]... [--court KEY]" },
+	{ "report", NULL, cmd_report, "report [--from DATE] [--to DATE] "
+	    "[--court KEY] [--format table|csv|json|html] [-o FILE]" },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 

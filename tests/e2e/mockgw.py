@@ -188,7 +188,8 @@ class Handler(BaseHTTPRequestHandler):
             "t": t, "method": self.command, "path": self.path,
             "headers": dict(self.headers.items()), "body": text,
             "json": parsed,
-            "answer": "reset" if response.get("reset") else
+            "answer": "reset" if response.get("reset") or
+                      response.get("partial") else
                       response.get("status", 200)})
         self.respond(response)
 
@@ -199,6 +200,14 @@ class Handler(BaseHTTPRequestHandler):
         if delay:
             time.sleep(delay)
         if r.get("reset"):
+            return self.reset()
+        if r.get("partial"):
+            # headers and part of the body, then a TCP RST: a reset
+            # in the middle of the response
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json"
+                             b"\r\nContent-Length: 1000\r\n\r\n{\"ok\":")
+            self.wfile.flush()
+            time.sleep(0.05)
             return self.reset()
         body = r.get("body", "")
         if not isinstance(body, str):
@@ -246,6 +255,8 @@ def main():
     ap.add_argument("--plan", help="initial plan, JSON")
     ap.add_argument("--max-seconds", type=float, default=600)
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--tls-cert", help="serve HTTPS with this certificate")
+    ap.add_argument("--tls-key", help="and this key")
     args = ap.parse_args()
 
     plan = Plan()
@@ -256,6 +267,11 @@ def main():
             sys.exit("mockgw: bad --plan: %s" % e)
 
     server = Server(("127.0.0.1", args.port), Handler)
+    if args.tls_cert:
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.tls_cert, args.tls_key)
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
     server.plan = plan
     server.log = RequestLog(args.log)
     server.verbose = args.verbose
