@@ -9,8 +9,9 @@ libevent-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev libconfig-dev
 libjansson-dev libssl-dev libsystemd-dev libcmocka-dev tzdata"
 # tests: mock servers, a real Kannel with its fake SMS centre, TLS
 # certificates, man page and unit file checks, the HTML report in a browser
+# (with a CJK font, or its Chinese shows as boxes)
 PKGS="$PKGS python3 openssl ca-certificates curl valgrind procps
-kannel kannel-extras mandoc systemd chromium"
+kannel kannel-extras mandoc systemd chromium fonts-noto-cjk"
 
 missing=""
 for p in $PKGS; do
