@@ -89,6 +89,8 @@ struct adapter {
 	const char		*name;
 	const char *const	*keys;		/* the adapter's own config keys, NULL-terminated */
 	int			 needs_url;	/* `url` (or `endpoint`) is required */
+	int			 own_url;	/* not HTTP: init checks the url's
+						 * scheme itself (smtp://, smtps://) */
 	int			 templated;	/* a template vendor: it adds the
 						 * signature itself and needs a
 						 * vendor_templates entry per step */

@@ -615,7 +615,7 @@ cfg_gw_url(struct gateway *gw, config_setting_t *e, char **cause)
 		return (0);
 	}
 	gw->endpoint = xstrdup(r1 == 1 ? url : ep);
-	if (strncmp(gw->endpoint, "https://", 8) == 0)
+	if (gw->ad->own_url || strncmp(gw->endpoint, "https://", 8) == 0)
 		return (0);
 	if (strncmp(gw->endpoint, "http://", 7) == 0) {
 		if (gw->allow_http)

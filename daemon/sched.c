@@ -80,6 +80,7 @@ struct sched {
 	int64_t			 blocked_ms;	/* no gateway free before then */
 	int64_t			 busy_since;	/* first of consecutive busy errors */
 	int			 busy_warned;
+	int64_t			 busy_warned_ms;
 	struct sched_latency	 lat;
 	int			 blocked;	/* rows waited for a gateway */
 	struct outcome_rec	*recs;
@@ -748,26 +749,35 @@ sched_start(struct sched *s, struct delivery *d)
 	sched_send(s, j);
 }
 
-/* The database was busy: try again soon, backing off to 2 s. */
+/*
+ * A database write failed (locked by the court's application, disk full,
+ * I/O error): keep everything in memory and try again soon, backing off
+ * to 2 s. One warning after 2 s, then one a minute, so a long outage is
+ * visible without flooding the log.
+ */
 static void
-sched_busy(struct sched *s, const char *what)
+sched_busy(struct sched *s, const char *what, const char *cause)
 {
 	struct timeval	 tv;
+	int64_t		 now = util_now_ms();
 
 	if (s->busy_since == 0) {
-		s->busy_since = util_now_ms();
+		s->busy_since = now;
 		s->busy_warned = 0;
-	} else if (!s->busy_warned && util_now_ms() - s->busy_since > 2000) {
+	} else if (now - s->busy_since > 2000 &&
+	    now - s->busy_warned_ms >= 60000) {
 		s->busy_warned = 1;
-		log_warnx("the database has been locked by another process for "
-		    "%lld s (during %s); nothing is lost, retrying",
-		    (long long)((util_now_ms() - s->busy_since) / 1000), what);
+		s->busy_warned_ms = now;
+		log_warnx("database writes have failed for %lld s (%s: %s); "
+		    "nothing is lost, retrying", (long long)((now -
+		    s->busy_since) / 1000), what, cause ? cause :
+		    "the database is locked by another process");
 	}
 	s->busy_ms = s->busy_ms ? s->busy_ms * 2 : SCHED_BUSY_MIN_MS;
 	if (s->busy_ms > SCHED_BUSY_MAX_MS)
 		s->busy_ms = SCHED_BUSY_MAX_MS;
-	log_debug("database busy during %s; retrying in %lld ms", what,
-	    (long long)s->busy_ms);
+	log_debug("database write failed during %s (%s); retrying in %lld ms",
+	    what, cause ? cause : "busy", (long long)s->busy_ms);
 	tv.tv_sec = s->busy_ms / 1000;
 	tv.tv_usec = (s->busy_ms % 1000) * 1000;
 	evtimer_add(s->busy, &tv);
@@ -788,13 +798,7 @@ sched_flush(struct sched *s)
 		s->nrecs = 0;
 		return (0);
 	}
-	if (rv == STORE_BUSY)
-		sched_busy(s, "record");
-	else {
-		log_warnx("recording %zu outcomes failed: %s; will retry",
-		    s->nrecs, cause);
-		sched_busy(s, "record");
-	}
+	sched_busy(s, "recording outcomes", rv == STORE_BUSY ? NULL : cause);
 	free(cause);
 	return (-1);
 }
@@ -814,8 +818,8 @@ sched_expand(struct sched *s, int *more)
 		rv = store_expand(env->store, env->cfg, util_now_ms(),
 		    (size_t)env->cfg->delivery.batch, &xs, &cause);
 		if (rv != STORE_OK) {
-			if (rv != STORE_BUSY)
-				log_warnx("expanding step events: %s", cause);
+			sched_busy(s, "reading step events", rv == STORE_BUSY ?
+			    NULL : cause);
 			free(cause);
 			return (-1);
 		}
@@ -857,8 +861,7 @@ sched_claim(struct sched *s, size_t *nclaimed)
 	if (rv == STORE_OK && n > 0)
 		test_killpoint("after-claim");
 	if (rv != STORE_OK) {
-		if (rv != STORE_BUSY)
-			log_warnx("claiming due notifications: %s", cause);
+		sched_busy(s, "claiming", rv == STORE_BUSY ? NULL : cause);
 		free(cause);
 		return (-1);
 	}
@@ -925,14 +928,10 @@ sched_run(struct sched *s)
 		return;		/* waiting out a locked database */
 	if (sched_flush(s) == -1)
 		return;
-	if (!s->env->stopping && sched_expand(s, &more) == -1) {
-		sched_busy(s, "expand");
+	if (!s->env->stopping && sched_expand(s, &more) == -1)
+		return;		/* sched_busy has the retry */
+	if (sched_claim(s, &n) == -1)
 		return;
-	}
-	if (sched_claim(s, &n) == -1) {
-		sched_busy(s, "claim");
-		return;
-	}
 	s->busy_ms = 0;
 	if (s->busy_since != 0 && s->busy_warned)
 		log_info("the database is writable again after %lld s",
@@ -946,7 +945,7 @@ sched_run(struct sched *s)
 	if (more || n > 0)
 		sched_kick(s);	/* more may be waiting: go again next turn */
 	else if (sched_arm(s) == -1)
-		sched_busy(s, "next due");
+		sched_busy(s, "scheduling", NULL);
 }
 
 static void
