@@ -224,8 +224,16 @@ main(int argc, char *argv[])
 {
 	const char	*path = HUIGAO_DEFAULT_CONF;
 	struct event	*evs[5];
+	sigset_t	 sigs;
 	char		*cause = NULL;
 	int		 ch, checkonly = 0, verbose = 0, i;
+
+	/* a stop or reload during start-up waits for the loop's handlers */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
 
 	while ((ch = getopt(argc, argv, "c:otvVh")) != -1) {
 		switch (ch) {
@@ -263,6 +271,7 @@ main(int argc, char *argv[])
 		cause = NULL;
 	}
 	setup_events(evs);
+	sigprocmask(SIG_UNBLOCK, &sigs, NULL);
 	log_info("huigaod %s started: database %s, %zu gateways", HUIGAO_VERSION,
 	    env.cfg->database, env.cfg->ngws);
 	sd_notify(0, "READY=1");

@@ -15,7 +15,7 @@
 #   HUIGAO_E2E_KEEP=1     keep $WORK even when the test passes
 
 TEST=$(basename "$0")
-E2E_DIR=$(cd "$(dirname "$0")" && pwd)
+E2E_DIR=${E2E_DIR:-$(cd "$(dirname "$0")" && pwd)}
 ROOT=$(cd "$E2E_DIR/../.." && pwd)
 cd "$ROOT" || exit 1
 
