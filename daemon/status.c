@@ -5,6 +5,7 @@
  *   GET  /healthz              200 when the loop and the database are healthy
  *   GET  /metrics              Prometheus text format
  *   GET  /v1/status            the same as JSON
+ *   GET  /v1/report            the court report as JSON (?from=&to=&court=)
  *   POST /v1/receipts/aliyun   Alibaba SmsReport push (JSON array)
  *   POST /v1/receipts/tencent  Tencent delivery callback (JSON array)
  *   POST /v1/receipts/twilio   Twilio StatusCallback (X-Twilio-Signature)
@@ -30,6 +31,7 @@
 
 #include "core.h"
 #include "receipt.h"
+#include "report.h"
 
 #define STATUS_MAX_BODY		(256 * 1024)
 #define STATUS_BUSY_UNHEALTHY_MS 30000
@@ -287,6 +289,40 @@ h_status(struct status *st, struct evhttp_request *req)
 	json_decref(o);
 }
 
+/* The report of huigaoctl report, as JSON. */
+static void
+h_report(struct status *st, struct evhttp_request *req,
+    const struct evkeyvalq *query)
+{
+	struct report_query	 q;
+	json_t			*o = NULL;
+	char			*cause = NULL, *s, *body;
+	int			 rv;
+
+	if (report_query_parse(evhttp_find_header(query, "from"),
+	    evhttp_find_header(query, "to"), evhttp_find_header(query, "court"),
+	    &q, &cause) == -1) {
+		rv = REPORT_EUSAGE;
+		goto fail;
+	}
+	if ((rv = report_json(store_db(st->env->store), st->env->cfg, &q, &o,
+	    &cause)) != REPORT_OK)
+		goto fail;
+	s = json_dumps(o, JSON_INDENT(2));
+	reply(req, 200, "application/json; charset=utf-8", s ? s : "{}");
+	free(s);
+	json_decref(o);
+	return;
+fail:
+	o = json_pack("{s:s}", "error", cause ? cause : "report failed");
+	body = json_dumps(o, 0);
+	reply(req, rv == REPORT_EUSAGE ? 400 : 500, "application/json", body ?
+	    body : "{}");
+	free(body);
+	json_decref(o);
+	free(cause);
+}
+
 /*
  * Apply one parsed receipt after checking that it names one of our
  * messages on a gateway of the right type, with matching ids. Returns 0
@@ -497,6 +533,8 @@ status_cb(struct evhttp_request *req, void *arg)
 		h_metrics(st, req);
 	else if (strcmp(path, "/v1/status") == 0)
 		h_status(st, req);
+	else if (strcmp(path, "/v1/report") == 0)
+		h_report(st, req, &query);
 	else
 		reply(req, 404, "text/plain", "not found\n");
 	evhttp_clear_headers(&query);

@@ -54,6 +54,14 @@ curl -fsS -H "$AUTH" "$S/v1/status" | "$PYTHON" -c 'import json, sys
 d = json.load(sys.stdin); assert d["notifications"]["sent"] == 3, d' ||
 	fail "/v1/status JSON wrong"
 
+# the court report as JSON; a bad date is the caller's error
+curl -fsS -H "$AUTH" "$S/v1/report?from=2024-01-01&to=2024-12-31" >"$WORK/report.json" ||
+	fail "/v1/report failed"
+"$PYTHON" -c 'import json, sys; json.load(open(sys.argv[1]))' "$WORK/report.json" ||
+	fail "/v1/report is not JSON"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "$AUTH" "$S/v1/report?from=2024-13-01")
+[ "$code" = 400 ] || fail "/v1/report with a bad date answered $code, want 400"
+
 # receipts that must be refused
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -d 'garbage' "$S/v1/receipts/aliyun")
 [ "$code" = 400 ] || fail "garbage receipt answered $code, want 400"
