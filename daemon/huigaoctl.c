@@ -404,23 +404,61 @@ col_str(sqlite3_stmt *s, int i)
 
 #define LIST_SQL \
 	"SELECT n.id, n.state, n.channel, n.recipient, c.case_no, s.step_code," \
-	" n.attempts, n.next_attempt_at, n.gateway, n.last_error, n.updated_at" \
+	" n.attempts, n.next_attempt_at, n.gateway, n.last_error, n.updated_at," \
+	" n.urgent, s.notify_after" \
 	" FROM notifications n JOIN case_steps s ON s.id = n.step_id" \
 	" JOIN cases c ON c.id = s.case_id" \
 	" WHERE (?1 IS NULL OR n.state = ?1) AND (?2 IS NULL OR c.case_no = ?2)" \
 	" ORDER BY n.id DESC LIMIT ?3"
 
+/*
+ * Why a pending row is not going out now: its notify_after embargo, the
+ * sending window, or a retry's backoff. Empty when it is due.
+ */
+static void
+list_waiting(struct ctl *c, sqlite3_stmt *s, char *buf, size_t len)
+{
+	const struct delivery_cfg	*dc = &c->cfg->delivery;
+	int64_t				 now = util_now_ms(), next, after;
+	char				 t[32];
+
+	buf[0] = '\0';
+	if (strcmp(col_str(s, 1), "pending") != 0)
+		return;
+	next = sqlite3_column_int64(s, 7);
+	if (sqlite3_column_text(s, 12) != NULL &&
+	    util_parse_time(col_str(s, 12), &after) == 0 && after > now) {
+		snprintf(buf, len, "held until %s (notify_after)",
+		    col_str(s, 12));
+		return;
+	}
+	if (next > now) {
+		util_iso_local(next, t, sizeof(t));
+		snprintf(buf, len, "retry at %s", t);
+		return;
+	}
+	if (!sqlite3_column_int(s, 11) && !policy_in_window(dc, now)) {
+		util_iso_local(policy_window_open(dc, now), t, sizeof(t));
+		snprintf(buf, len, "waits for the sending window %02d:%02d-"
+		    "%02d:%02d (opens %s)", dc->window_start / 60,
+		    dc->window_start % 60, dc->window_end / 60,
+		    dc->window_end % 60, t);
+	}
+}
+
 /* One row of list, as text or JSON. */
 static void
 list_row(struct ctl *c, sqlite3_stmt *s, json_t *arr)
 {
-	char		 buf[64], next[32];
+	char		 buf[64], next[32], wait[128];
 	const char	*to;
 
 	to = ctl_mask(sqlite3_column_text(s, 3), buf, sizeof(buf));
+	list_waiting(c, s, wait, sizeof(wait));
 	if (c->json) {
 		json_array_append_new(arr, json_pack(
-		    "{s:I, s:s, s:s, s:s, s:s, s:s, s:i, s:s?, s:s?, s:s?, s:s}",
+		    "{s:I, s:s, s:s, s:s, s:s, s:s, s:i, s:s?, s:s?, s:s?, s:s, "
+		    "s:s?}",
 		    "id", (json_int_t)sqlite3_column_int64(s, 0),
 		    "state", col_str(s, 1), "channel", col_str(s, 2), "to", to,
 		    "case_no", col_str(s, 4), "step", col_str(s, 5),
@@ -429,13 +467,14 @@ list_row(struct ctl *c, sqlite3_stmt *s, json_t *arr)
 		    NULL : ctl_time(s, 7, next, sizeof(next)),
 		    "gateway", sqlite3_column_text(s, 8) ? col_str(s, 8) : NULL,
 		    "last_error", sqlite3_column_text(s, 9) ? col_str(s, 9) : NULL,
-		    "updated_at", col_str(s, 10)));
+		    "updated_at", col_str(s, 10),
+		    "waiting", wait[0] ? wait : NULL));
 		return;
 	}
 	printf("%-6lld %-11s %-6s %-13s %-26s %-28s %3d  %-19s %.60s\n",
 	    (long long)sqlite3_column_int64(s, 0), col_str(s, 1), col_str(s, 2),
 	    to, col_str(s, 4), col_str(s, 5), sqlite3_column_int(s, 6),
-	    ctl_time(s, 7, next, sizeof(next)), col_str(s, 9));
+	    ctl_time(s, 7, next, sizeof(next)), wait[0] ? wait : col_str(s, 9));
 }
 
 static int
@@ -469,7 +508,7 @@ cmd_list(struct ctl *c, int argc, char **argv)
 	if (!c->json)
 		printf("%-6s %-11s %-6s %-13s %-26s %-28s %3s  %-19s %s\n", "ID",
 		    "STATE", "CHAN", "TO", "CASE", "STEP", "TRY", "NEXT",
-		    "LAST ERROR");
+		    "WAITING / LAST ERROR");
 	while (sqlite3_step(s) == SQLITE_ROW)
 		list_row(c, s, arr);
 	sqlite3_finalize(s);

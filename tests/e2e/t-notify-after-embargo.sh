@@ -13,6 +13,9 @@ step=$(sql "INSERT INTO case_steps(case_id, step_code, occurred_at, params, noti
 	SELECT last_insert_rowid();")
 wait_until '[ -n "$(step_field "$step" state)" ]' 5 || fail "no notification made"
 [ "$(step_field "$step" state)" = pending ] || fail "state $(step_field "$step" state), want pending"
+"$HUIGAOCTL" -c "$CONF" list --state pending >"$WORK/list.out" 2>&1
+grep -q "held until $after (notify_after)" "$WORK/list.out" ||
+	fail "huigaoctl list does not show the embargo: $(cat "$WORK/list.out")"
 sleep 1
 [ "$(gw_count)" = 0 ] || fail "sent before notify_after"
 wait_until '[ "$(gw_count)" -ge 1 ]' 6 || fail "not sent after notify_after"

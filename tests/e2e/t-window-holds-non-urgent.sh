@@ -31,5 +31,6 @@ sleep 1
 [ "$(step_field "$normal" state)" = pending ] || fail "normal step is $(step_field "$normal" state)"
 [ "$(gw_count)" = 1 ] || fail "$(gw_count) requests, want only the urgent one"
 "$HUIGAOCTL" -c "$CONF" list --state pending >"$WORK/list.out" 2>&1
-grep -q ENF_SEARCH "$WORK/list.out" || fail "huigaoctl list does not show the waiting step"
+grep ENF_SEARCH "$WORK/list.out" | grep -q "waits for the sending window $open-$close" ||
+	fail "huigaoctl list does not say the step waits for the window: $(cat "$WORK/list.out")"
 pass
