@@ -226,7 +226,7 @@ cfg_secret(const config_setting_t *g, const char *key, const char *cfgdir,
 	char		*fkey, *path, buf[4096];
 	struct stat	 sb;
 	ssize_t		 n;
-	int		 fd, r1, r2;
+	int		 fd, r1, r2, credential;
 
 	*out = NULL;
 	fkey = xasprintf("%s_file", key);
@@ -258,7 +258,12 @@ cfg_secret(const config_setting_t *g, const char *key, const char *cfgdir,
 		free(path);
 		return (-1);
 	}
-	if (fstat(fd, &sb) == -1 || (sb.st_mode & 077) != 0) {
+	/* systemd's credentials are private to the service whatever their
+	 * mode (systemd 255+ gives them mode 0440 with an ACL) */
+	credential = getenv("CREDENTIALS_DIRECTORY") != NULL &&
+	    strncmp(path, getenv("CREDENTIALS_DIRECTORY"),
+	    strlen(getenv("CREDENTIALS_DIRECTORY"))) == 0;
+	if (fstat(fd, &sb) == -1 || (!credential && (sb.st_mode & 077) != 0)) {
 		*cause = cfg_error(g, "%s_file \"%s\": permissions %04o are too "
 		    "open; a secret file must not be readable by group or others "
 		    "(chmod 600)", key, path, (unsigned)(sb.st_mode & 07777));
