@@ -124,6 +124,15 @@ test_secret_file_readable_by_others_is_refused(void **state)
 		fail_msg("0600 secret refused: %s", cause);
 	cfg_unref(c);
 	free(conf);
+	/* systemd credentials (mode 0440 + ACL on systemd 255+) are trusted */
+	conf = secret_config(dir, 0640);
+	setenv("CREDENTIALS_DIRECTORY", dir, 1);
+	cause = NULL;
+	if ((c = cfg_load(conf, &cause)) == NULL)
+		fail_msg("credential refused: %s", cause);
+	cfg_unref(c);
+	unsetenv("CREDENTIALS_DIRECTORY");
+	free(conf);
 }
 
 static void
