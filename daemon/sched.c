@@ -117,6 +117,7 @@ test_killpoint(const char *point)
 static void	sched_done(struct job *, const struct result *, int);
 static void	sched_send(struct sched *, struct job *);
 static void	token_invalidate(struct gwstate *, const char *);
+static void	sched_message(struct job *, struct message *);
 
 const double sched_lat_bounds[SCHED_LAT_BUCKETS] = { 0.005, 0.01, 0.025, 0.05,
     0.1, 0.25, 0.5, 1, 2.5, 10, 60, 600 };
@@ -489,8 +490,7 @@ sched_http_cb(void *arg, const struct http_result *hr)
 	resp.body = hr->body;
 	resp.bodylen = hr->bodylen;
 	resp.retry_after_ms = hr->retry_after_ms;
-	memset(&m, 0, sizeof(m));
-	m.id = j->d->id;
+	sched_message(j, &m);
 	j->gw->ad->parse(j->gw, &m, &resp, &res);
 	sched_done(j, &res, 0);
 }

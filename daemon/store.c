@@ -395,6 +395,7 @@ struct event {
 /* What one party and channel should get. */
 struct plan {
 	const char	*state;
+	const char	*sign;		/* the court's signature, borrowed */
 	char		 to[256];
 	char		*body;
 	char		*vars;
@@ -507,6 +508,7 @@ plan_render(const struct config *cfg, const struct step_cfg *sc,
 		return;
 	}
 	p->body = xasprintf("【%s】%s", court->sign, text);
+	p->sign = court->sign;
 	free(text);
 	masked = pa->name ? text_mask_name(pa->name) : NULL;
 	p->vars = plan_vars(&rc, masked, sc->code);
@@ -592,8 +594,8 @@ plan_write(struct store *st, const struct event *e, const struct party *pa,
 		sqlite3_bind_text(s, 8, p->error, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 9, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 10, key, -1, SQLITE_TRANSIENT);
-	if (p->body != NULL)
-		sqlite3_bind_text(s, 11, p->body, -1, SQLITE_STATIC);
+	if (p->sign != NULL)
+		sqlite3_bind_text(s, 11, p->sign, -1, SQLITE_STATIC);
 	if (p->vars != NULL)
 		sqlite3_bind_text(s, 12, p->vars, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 13, urgent);

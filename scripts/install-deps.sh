@@ -9,9 +9,11 @@ libevent-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev libconfig-dev
 libjansson-dev libssl-dev libsystemd-dev libcmocka-dev tzdata"
 # tests: mock servers, a real Kannel with its fake SMS centre, TLS
 # certificates, man page and unit file checks, the HTML report in a browser
-# (with a CJK font, or its Chinese shows as boxes)
+# (with a CJK font, or its Chinese shows as boxes), a real SMTP server (Exim,
+# run by the e-mail tests from a config in their work dir on a loopback port)
 PKGS="$PKGS python3 openssl ca-certificates curl valgrind procps
-kannel kannel-extras mandoc systemd chromium fonts-noto-cjk"
+kannel kannel-extras mandoc systemd chromium fonts-noto-cjk
+exim4-daemon-light"
 
 missing=""
 for p in $PKGS; do

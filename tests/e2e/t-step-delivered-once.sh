@@ -56,4 +56,7 @@ sleep 1
 [ "$(sql "SELECT group_concat(outcome || ' ' || ifnull(http_status, '-'), ',')
 	FROM attempts WHERE notification_id = $id;")" = "ok 200" ] ||
 	fail "attempts are not one 'ok 200': $(sql "SELECT * FROM attempts WHERE notification_id = $id;")"
+# the signature column holds the court's signature (template vendors use it)
+[ "$(sql "SELECT sign FROM notifications LIMIT 1;")" = 沽源县人民法院 ] ||
+	fail "sign column: $(sql "SELECT sign FROM notifications LIMIT 1;")"
 pass
