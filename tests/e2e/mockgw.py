@@ -171,11 +171,11 @@ class Handler(BaseHTTPRequestHandler):
         elif self.path == "/_plan":
             self.answer_json(200, self.server.plan.snapshot())
         else:
-            self.answer_json(404, {"error": "not found"})
+            self.do_POST()	# a GET gateway (Kannel's sendsms): logged and planned
 
     def do_POST(self):
         t = time.time()
-        raw = self.read_body()
+        raw = self.read_body() if self.command != "GET" else b""
         if self.path.startswith("/_"):
             return self.control(raw)
         text = raw.decode("utf-8", errors="replace")
