@@ -25,6 +25,7 @@
 #define ATTR_NORETURN		__attribute__((noreturn))
 
 /* ---- log.c: the OpenBSD log API; stderr, journald-aware ---- */
+/* verbose: -1 warnings only, 0 info, 1 debug */
 void	log_init(const char *ident, int verbose);
 void	log_setverbose(int verbose);
 int	log_getverbose(void);

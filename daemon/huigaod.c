@@ -53,6 +53,22 @@ apply_timezone(const struct config *cfg)
 	tzset();
 }
 
+/* log.level from the configuration, unless -v asked for more. */
+static int	 cmdline_verbose;
+
+static void
+apply_loglevel(const struct config *cfg)
+{
+	if (cmdline_verbose > 0)
+		return;
+	if (strcmp(cfg->log_level, "debug") == 0)
+		log_setverbose(1);
+	else if (strcmp(cfg->log_level, "warning") == 0)
+		log_setverbose(-1);
+	else
+		log_setverbose(0);
+}
+
 /* One huigaod per database: an flock on a file beside it. */
 static void
 take_lock(const char *db)
@@ -140,6 +156,7 @@ sig_hup_cb(evutil_socket_t sig, short what, void *arg)
 	cfg_unref(env.cfg);	/* in-flight sends keep the old one alive */
 	env.cfg = nc;
 	apply_timezone(nc);
+	apply_loglevel(nc);
 	watch_reconfigure(env.watch);
 	log_info("reloaded %s: %zu courts, %zu steps, %zu gateways", nc->path,
 	    nc->ncourts, nc->nsteps, nc->ngws);
@@ -248,9 +265,10 @@ main(int argc, char *argv[])
 	if (optind != argc)
 		usage();
 	log_init("huigaod", verbose);
+	cmdline_verbose = verbose;
 	env.cfg = load_or_exit(path, checkonly);
-	if (verbose == 0 && strcmp(env.cfg->log_level, "debug") == 0)
-		log_setverbose(1);
+	if (verbose == 0)
+		apply_loglevel(env.cfg);
 	apply_timezone(env.cfg);
 	prctl(PR_SET_DUMPABLE, 0);	/* no core dump carries a secret */
 	signal(SIGPIPE, SIG_IGN);

@@ -91,6 +91,8 @@ log_info(const char *fmt, ...)
 {
 	va_list	 ap;
 
+	if (log_verbose < 0)
+		return;		/* log.level = "warning" */
 	va_start(ap, fmt);
 	log_vline(LOG_INFO, "info", fmt, ap, NULL);
 	va_end(ap);

@@ -833,13 +833,31 @@ sched_expand(struct sched *s, int *more)
 	return (0);
 }
 
+/* Free send slots over every gateway of the current configuration. */
+static size_t
+sched_free_slots(struct sched *s)
+{
+	const struct config	*cfg = s->env->cfg;
+	struct gwstate		*gs;
+	size_t			 i, n = 0;
+
+	for (i = 0; i < cfg->ngws; i++) {
+		if (cfg->gws[i].ad->robot)
+			continue;
+		gs = sched_gw(s, cfg->gws[i].name);
+		if (gs->inflight < cfg->gws[i].max_in_flight)
+			n += (size_t)(cfg->gws[i].max_in_flight - gs->inflight);
+	}
+	return (n);
+}
+
 /* Claim as many due rows as there is room for, and start them. */
 static int
 sched_claim(struct sched *s, size_t *nclaimed)
 {
 	struct env	*env = s->env;
 	struct delivery	**list;
-	size_t		 n, i, room, used;
+	size_t		 n, i, room, used, free_slots;
 	char		*cause = NULL;
 	int		 rv;
 
@@ -849,6 +867,11 @@ sched_claim(struct sched *s, size_t *nclaimed)
 	room = used >= room ? 0 : room - used;
 	if (room > (size_t)env->cfg->delivery.batch)
 		room = (size_t)env->cfg->delivery.batch;
+	/* no more than the gateways can take: rows claimed beyond that would
+	 * only be read and skipped */
+	free_slots = sched_free_slots(s);
+	if (room > free_slots)
+		room = free_slots;
 	if (room == 0 || env->stopping)
 		return (0);
 	s->blocked = 0;

@@ -1031,8 +1031,9 @@ store_claim(struct store *st, const struct config *cfg, int64_t now_ms,
 	if ((rv = store_exec(st, "BEGIN IMMEDIATE", cause)) != STORE_OK)
 		return (rv);
 	kept = xreallocarray(NULL, max, sizeof(*kept));
-	/* look further than max: rows for a paused gateway are skipped */
-	if ((rv = claim_select(st, cfg, now_ms, max * 4, &list, &n)) !=
+	/* look a little further than max: rows for a paused gateway are
+	 * skipped */
+	if ((rv = claim_select(st, cfg, now_ms, max * 2 + 8, &list, &n)) !=
 	    STORE_OK ||
 	    (rv = claim_rows(st, cfg, now_ms, max, pick, arg, list, n, kept,
 	    &k, blocked)) != STORE_OK ||

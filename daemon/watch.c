@@ -26,21 +26,48 @@ struct watch {
 	int		 fd;
 	struct event	*ev;
 	struct event	*poll;
+	struct event	*again;		/* re-check after a hit that showed nothing */
+	int		 tries;
 	char		*base;		/* the database's file name */
 	int64_t		 version;	/* last PRAGMA data_version seen */
 };
 
 /* Kick the scheduler if another connection committed since last time. */
-static void
+static int
 watch_check(struct watch *w, const char *why)
 {
 	int64_t	 v = store_data_version(w->env->store);
 
 	if (v == w->version)
-		return;
+		return (0);
 	w->version = v;
 	log_debug("database changed (%s)", why);
 	sched_kick(w->env->sched);
+	return (1);
+}
+
+/*
+ * SQLite writes the WAL frames (inotify sees them) before it publishes the
+ * commit in the -shm index through mmap (inotify does not): a check at the
+ * moment of the event can come too early. So a hit that shows no change is
+ * checked again after 2, 10 and 50 ms.
+ */
+static const int watch_delays_ms[] = { 2, 10, 50 };
+
+static void
+watch_again_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct watch	*w = arg;
+	struct timeval	 tv;
+	int		 n = sizeof(watch_delays_ms) / sizeof(watch_delays_ms[0]);
+
+	(void)fd;
+	(void)what;
+	if (watch_check(w, "inotify, re-checked") || ++w->tries >= n)
+		return;
+	tv.tv_sec = 0;
+	tv.tv_usec = watch_delays_ms[w->tries] * 1000;
+	evtimer_add(w->again, &tv);
 }
 
 /* Is this directory entry the database or one of its journals? */
@@ -76,8 +103,12 @@ watch_inotify_cb(evutil_socket_t fd, short what, void *arg)
 				hit = 1;
 		}
 	}
-	if (hit)
-		watch_check(w, "inotify");
+	if (hit && !watch_check(w, "inotify")) {
+		struct timeval	 tv = { 0, watch_delays_ms[0] * 1000 };
+
+		w->tries = 0;
+		evtimer_add(w->again, &tv);
+	}
 }
 
 /* The fallback timer. */
@@ -86,7 +117,7 @@ watch_poll_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
 	(void)what;
-	watch_check(arg, "poll");
+	(void)watch_check(arg, "poll");
 }
 
 void
@@ -128,7 +159,8 @@ watch_new(struct env *env, char **cause)
 	free(d1);
 	free(d2);
 	w->poll = event_new(env->base, -1, EV_PERSIST, watch_poll_cb, w);
-	if (w->poll == NULL) {
+	w->again = evtimer_new(env->base, watch_again_cb, w);
+	if (w->poll == NULL || w->again == NULL) {
 		*cause = xstrdup("event_new failed");
 		watch_free(w);
 		return (NULL);
@@ -146,6 +178,8 @@ watch_free(struct watch *w)
 		event_free(w->ev);
 	if (w->poll != NULL)
 		event_free(w->poll);
+	if (w->again != NULL)
+		event_free(w->again);
 	if (w->fd != -1)
 		close(w->fd);
 	free(w->base);

@@ -15,7 +15,8 @@ CREATE TABLE receipts (
 	notification_id	INTEGER NOT NULL REFERENCES notifications(id),
 	gateway		TEXT NOT NULL,
 	received_at	TEXT NOT NULL,
-	status		TEXT NOT NULL CHECK (status IN ('delivered', 'undelivered')),
+	status		TEXT NOT NULL CHECK (status = 'delivered'
+			    OR status = 'undelivered'),
 	provider_status	TEXT,		-- the gateway's own code, as it said it
 	provider_id	TEXT,
 	raw		TEXT		-- the receipt body, truncated, for audit

@@ -65,8 +65,9 @@ for f in $flags; do
 done
 states=$(cat "$ROOT"/schema/*.sql | tr '\n' ' ' | "$PYTHON" -c '
 import re, sys
-m = re.search(r"state\s+TEXT[^,]*?CHECK\s*\(\s*state\s+IN\s*\(([^)]*)\)", sys.stdin.read())
-print(" ".join(re.findall(r"\x27([a-z_]+)\x27", m.group(1))) if m else "")')
+# the CHECK of notifications.state: state = '\''a'\'' OR state = '\''b'\'' ...
+m = re.search(r"\bstate\s+TEXT NOT NULL CHECK\s*\((.*?)\),", sys.stdin.read())
+print(" ".join(re.findall(r"state\s*=\s*\x27([a-z_]+)\x27", m.group(1))) if m else "")')
 [ -n "$states" ] || fail "no notification states found in schema/*.sql"
 for s in $states; do
 	grep -q "^\.It Sy $s\$" "$D8" || missing="$missing huigaod.8:state:$s"
