@@ -218,15 +218,53 @@ cfg_int(const config_setting_t *g, const char *key, long long def,
 	return (0);
 }
 
+/* Read a secret file: private to us (or a systemd credential), one line. */
+static int
+cfg_secret_file(const config_setting_t *g, const char *key, const char *path,
+    char **out, char **cause)
+{
+	struct stat	 sb;
+	char		 buf[4096];
+	const char	*creds = getenv("CREDENTIALS_DIRECTORY");
+	ssize_t		 n;
+	int		 fd, credential;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		*cause = cfg_error(g, "%s_file \"%s\": %s", key, path,
+		    strerror(errno));
+		return (-1);
+	}
+	/* systemd's credentials are private to the service whatever their
+	 * mode (systemd 255+ gives them mode 0440 with an ACL) */
+	credential = creds != NULL && strncmp(path, creds, strlen(creds)) == 0;
+	if (fstat(fd, &sb) == -1 || (!credential && (sb.st_mode & 077) != 0)) {
+		*cause = cfg_error(g, "%s_file \"%s\": permissions %04o are too "
+		    "open; a secret file must not be readable by group or others "
+		    "(chmod 600)", key, path, (unsigned)(sb.st_mode & 07777));
+		close(fd);
+		return (-1);
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0) {
+		*cause = cfg_error(g, "%s_file \"%s\": empty or unreadable",
+		    key, path);
+		return (-1);
+	}
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	*out = xstrdup(buf);
+	explicit_bzero(buf, sizeof(buf));
+	return (0);
+}
+
 int
 cfg_secret(const config_setting_t *g, const char *key, const char *cfgdir,
     char **out, char **cause)
 {
 	const char	*inline_v, *file;
-	char		*fkey, *path, buf[4096];
-	struct stat	 sb;
-	ssize_t		 n;
-	int		 fd, r1, r2, credential;
+	char		*fkey, *path;
+	int		 r1, r2, rv;
 
 	*out = NULL;
 	fkey = xasprintf("%s_file", key);
@@ -252,39 +290,9 @@ cfg_secret(const config_setting_t *g, const char *key, const char *cfgdir,
 		path = xasprintf("%s/%s", getenv("CREDENTIALS_DIRECTORY"), file);
 	else
 		path = xasprintf("%s/%s", cfgdir, file);
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
-		*cause = cfg_error(g, "%s_file \"%s\": %s", key, path,
-		    strerror(errno));
-		free(path);
-		return (-1);
-	}
-	/* systemd's credentials are private to the service whatever their
-	 * mode (systemd 255+ gives them mode 0440 with an ACL) */
-	credential = getenv("CREDENTIALS_DIRECTORY") != NULL &&
-	    strncmp(path, getenv("CREDENTIALS_DIRECTORY"),
-	    strlen(getenv("CREDENTIALS_DIRECTORY"))) == 0;
-	if (fstat(fd, &sb) == -1 || (!credential && (sb.st_mode & 077) != 0)) {
-		*cause = cfg_error(g, "%s_file \"%s\": permissions %04o are too "
-		    "open; a secret file must not be readable by group or others "
-		    "(chmod 600)", key, path, (unsigned)(sb.st_mode & 07777));
-		close(fd);
-		free(path);
-		return (-1);
-	}
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0) {
-		*cause = cfg_error(g, "%s_file \"%s\": empty or unreadable",
-		    key, path);
-		free(path);
-		return (-1);
-	}
+	rv = cfg_secret_file(g, key, path, out, cause);
 	free(path);
-	buf[n] = '\0';
-	buf[strcspn(buf, "\r\n")] = '\0';
-	*out = xstrdup(buf);
-	explicit_bzero(buf, sizeof(buf));
-	return (0);
+	return (rv);
 }
 
 /* courts = { key = { name; sign; }; ... } */
