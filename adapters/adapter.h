@@ -132,6 +132,203 @@ void	 result_set(struct result *, enum outcome, const char *fmt, ...) ATTR_PRINT
 /* The HTTP classification shared by simple JSON gateways (webhook). */
 void	 adapter_classify_http(const struct response *, struct result *);
 
+/*
+ * ---- adapters.c: shared helpers for adapters. Pure: no I/O, no clock.
+ * Every string returned is allocated; the caller frees it. ----
+ */
+
+/* A string key of the gateway: 1 and a copy in *out, 0 when absent (*out
+ * NULL), -1 and *cause when it is not a non-empty string. */
+int	 adapter_cfg_str(const struct gateway *, const config_setting_t *,
+	    const char *key, char **out, char **cause);
+/* The same for a required key: 0, or -1 and *cause (also when missing). */
+int	 adapter_cfg_need(const struct gateway *, const config_setting_t *,
+	    const char *key, char **out, char **cause);
+/* A required secret, key or key_file (cfg_secret): 0, or -1 and *cause when
+ * it is missing or empty. */
+int	 adapter_cfg_secret(const struct gateway *, const config_setting_t *,
+	    const char *key, const char *cfgdir, char **out, char **cause);
+/* sign_name (optional): the approved SMS signature, without 【】. */
+int	 adapter_cfg_sign_name(const struct gateway *,
+	    const config_setting_t *, char **out, char **cause);
+/* region (optional, default def): lowercase letters, digits and dashes. */
+int	 adapter_cfg_region(const struct gateway *, const config_setting_t *,
+	    const char *def, char **out, char **cause);
+/*
+ * Base URL "scheme://host[:port]" and Host "host[:port]" of gw->endpoint
+ * (cfg.c accepted only http:// and https://), or "https://" def_host and
+ * def_host when there is none. 0, or -1 and *cause when it has no host.
+ */
+int	 adapter_endpoint(const struct gateway *, const config_setting_t *,
+	    const char *def_host, char **base, char **host, char **cause);
+/* Wipe a secret string, then free it; NULL is allowed. */
+void	 adapter_secret_free(char *);
+
+/* Lowercase hex of n bytes into out (2 * n + 1 bytes). */
+void	 adapter_hex(const unsigned char *, size_t n, char *out);
+/* Base64 of n bytes into out (4 * ((n + 2) / 3) + 1 bytes). */
+void	 adapter_base64(const void *, size_t n, char *out);
+/* Lowercase hex SHA-256 into out (65 bytes); fatal if OpenSSL fails. */
+void	 adapter_sha256_hex(const void *, size_t, char *out);
+/* HMAC-SHA1 into mac (20 bytes): 0, or -1 if OpenSSL fails. */
+int	 adapter_hmac_sha1(const void *key, size_t keylen, const void *msg,
+	    size_t msglen, unsigned char mac[20]);
+/* HMAC-SHA256 into mac (32 bytes): 0, or -1 if OpenSSL fails. */
+int	 adapter_hmac_sha256(const void *key, size_t keylen, const void *msg,
+	    size_t msglen, unsigned char mac[32]);
+/* RFC 3986 percent-encoding: A-Z a-z 0-9 - _ . ~ kept, others %XY uppercase. */
+char	*adapter_percent_encode(const char *);
+/* The same as a form value (application/x-www-form-urlencoded): space '+'. */
+char	*adapter_form_encode(const char *);
+
+/* The message has its step's vendor template (m->tpl): 0, or -1 and *cause. */
+int	 adapter_need_template(const struct gateway *,
+	    const struct message *, char **cause);
+/* The SMS signature: sign_name, else the court's; NULL and *cause if none. */
+const char *adapter_sms_sign(const struct gateway *, const struct message *,
+	    const char *sign_name, char **cause);
+/*
+ * The step's vendor template variables: adapter_vars parses the message's
+ * variables (vars, a JSON object) and points rc at them; NULL and *cause
+ * when vars is not a JSON object. adapter_render_var renders one variable
+ * as the text would show it (numbers plainly, ISO dates as 6月30日, a
+ * party's name masked): 0 and *out; 1 when the variable is missing from
+ * the params; -1 and *why when it does not render.
+ */
+json_t	*adapter_vars(const char *vars, struct render_ctx *rc,
+	    char **cause);
+int	 adapter_render_var(const struct render_ctx *rc, const char *name,
+	    char **out, char **why);
+
+/*
+ * o as compact JSON text, or NULL when o is NULL or does not encode
+ * (invalid UTF-8); o is released either way.
+ */
+char	*adapter_json_text(json_t *o);
+/* req becomes a POST of body (taken) with Content-Type: application/json. */
+void	 adapter_post_json(struct request *, char *body);
+/* The answer's body as JSON; NULL when there is none or it is not JSON. */
+json_t	*adapter_json_answer(const struct response *);
+/* Mask runs of 11 or more digits (phone numbers) in s as 138****5678. */
+void	 adapter_mask_numbers(char *s);
+/* The provider id: a sanitized copy of id ("" when NULL). */
+void	 adapter_provider_id(struct result *, const char *id);
+/* Make the least wait before a retry wait_s seconds, unless it is longer. */
+void	 adapter_wait_at_least(struct result *, int wait_s);
+/* result_set with text cut on a UTF-8 boundary to fit res->error. */
+void	 adapter_result_text(struct result *, enum outcome,
+	    const char *text);
+/*
+ * An answer that is not the gateway's JSON (what: "SendSms JSON"): the
+ * status decides, always a TEMPFAIL and the gateway's fault except for 429;
+ * the start of the body is quoted, its digit runs masked when mask is set.
+ */
+void	 adapter_no_answer(const struct response *, struct result *,
+	    const char *what, int mask);
+
+/* How a vendor's error code (Alibaba, Tencent) is handled. */
+struct adapter_code {
+	const char	*code;
+	enum outcome	 outcome;
+	int		 gwfault;
+	int		 retry_s;	/* the least wait before a retry */
+};
+/* A vendor's codes: exact ones, then families by prefix. */
+struct adapter_codes {
+	const struct adapter_code	*exact;
+	size_t				 nexact;
+	const struct adapter_code	*prefix;
+	size_t				 nprefix;
+};
+/* An unknown code: retried, through the next gateway, never lost. */
+extern const struct adapter_code adapter_code_unknown;
+/* HTTP 5xx, whatever the body says: the vendor's outage. */
+extern const struct adapter_code adapter_code_outage;
+/*
+ * The code and message of an {"Code": ..., "Message": ...} object: 0, or -1
+ * when there is no Code string; *msg is "" when there is no Message.
+ */
+int	 adapter_code_of(const json_t *, const char **code,
+	    const char **msg);
+/* How code is handled: its entry, its family's, else adapter_code_unknown. */
+const struct adapter_code *adapter_code_find(const struct adapter_codes *,
+	    const char *code);
+/*
+ * Set the result from c: outcome, fault, a least wait of wait_s, and the
+ * reason "<prefix><code>: <msg>" (" (an unrecognised code)" after it when
+ * c is adapter_code_unknown) with phone numbers masked.
+ */
+void	 adapter_code_result(struct result *, const struct adapter_code *c,
+	    const char *prefix, const char *code, const char *msg, int wait_s);
+
+/*
+ * Staff alert robots (wecom.c, dingtalk.c, feishu.c). Their URL holds a
+ * credential and is never logged; an alert too long for the robot is cut
+ * and marked (alerts may be cut; notices never are).
+ */
+#define ROBOT_CUT_MARK	"…（已截断）"
+struct robot_priv {
+	char	*webhook;	/* holds the robot's key: never logged */
+	char	*secret;	/* NULL: the robot is not signed */
+	char	*keyword;	/* NULL: none */
+};
+/* How a robot's nonzero code is handled. */
+struct robot_code {
+	long		 code;
+	enum outcome	 outcome;
+	int		 gwfault;
+	int		 retry_s;	/* the least wait before a retry */
+	const char	*why;		/* our words */
+};
+/*
+ * What a robot's answer holds and how its codes are handled. what starts a
+ * reason ("wecom errcode"); the alternative keys are read when code_key is
+ * absent (NULL: none); not_ours follows "HTTP <status> " when a 2xx answer
+ * has no code.
+ */
+struct robot_answer {
+	const char		*what;
+	const char		*code_key;	/* "errcode" */
+	const char		*msg_key;	/* "errmsg" */
+	const char		*alt_code_key;
+	const char		*alt_msg_key;
+	const char		*not_ours;
+	const struct robot_code	*codes;
+	size_t			 ncodes;
+	const struct robot_code	*unknown;	/* a code not in codes */
+};
+/* `webhook`: required, http(s), https unless allow_http, no spaces. */
+int	 adapter_robot_webhook(const struct gateway *,
+	    const config_setting_t *, char **out, char **cause);
+/*
+ * init of a robot with webhook, secret (or secret_file) and keyword: a
+ * robot_priv as gw->priv; 0, or -1 and *cause (adapter_robot_free frees it).
+ */
+int	 adapter_robot_init(struct gateway *, const config_setting_t *,
+	    const char *cfgdir, char **cause);
+/* Wipe the URL and the secret, free the robot_priv. */
+void	 adapter_robot_free(struct gateway *);
+/* text with keyword (or NULL) on a line in front, unless it holds it. */
+char	*adapter_robot_text(const char *text, const char *keyword);
+/* text cut to max bytes (max > the mark) on a UTF-8 boundary, marked. */
+char	*adapter_robot_clip(const char *text, size_t max);
+/*
+ * body(text, arg) with text cut if need be so the body holds maxbody bytes
+ * (body returns NULL when text is not UTF-8). NULL and *cause, naming who,
+ * when the text cannot be cut to fit or is not UTF-8.
+ */
+char	*adapter_robot_fit(const char *text, size_t maxbody,
+	    char *(*body)(const char *, const void *), const void *arg,
+	    const char *who, char **cause);
+/*
+ * A robot's answer: a nonzero code decides (an unrecognised one only with
+ * a 2xx), else 2xx with a code is OK, 2xx without one is a TEMPFAIL and the
+ * robot's fault, and any other status is adapter_classify_http's. HTTP 5xx
+ * is an outage whatever the body says.
+ */
+void	 adapter_robot_parse(const struct robot_answer *,
+	    const struct response *, struct result *);
+
 extern const struct adapter adapter_console;
 extern const struct adapter adapter_file;
 extern const struct adapter adapter_webhook;

@@ -20,10 +20,11 @@
  * reproducible byte for byte (tests/golden/aliyun-*), and a retry carries a
  * new nonce.
  *
- * Percent-encoding is done here by RFC 3986 as Alibaba specifies it
- * (A-Z a-z 0-9 - _ . ~ kept, uppercase hex, space %20, '*' %2A). Not
- * curl_easy_escape(): it keeps '~' only since libcurl 7.21.2 (2010; older
- * versions give %7E), needs a CURL handle, and adapters do not see libcurl.
+ * Percent-encoding (adapter_percent_encode) is RFC 3986 as Alibaba
+ * specifies it (A-Z a-z 0-9 - _ . ~ kept, uppercase hex, space %20, '*'
+ * %2A). Not curl_easy_escape(): it keeps '~' only since libcurl 7.21.2
+ * (2010; older versions give %7E), needs a CURL handle, and adapters do
+ * not see libcurl.
  *
  * Answers: success is HTTP 2xx with Code "OK" (BizId is the provider id).
  * Other codes are classified by aliyun_codes below; an HTTP 5xx or a 2xx
@@ -35,8 +36,6 @@
 #include <time.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "adapter.h"
 
@@ -59,21 +58,13 @@ static const char *const aliyun_keys[] = { "access_key_id",
     "access_key_secret", "access_key_secret_file", "sign_name", "region",
     "signature_version", NULL };
 
-/* How an error code is handled. retry_s: the least wait before a retry. */
-struct aliyun_code {
-	const char	*code;
-	enum outcome	 outcome;
-	int		 gwfault;
-	int		 retry_s;
-};
-
 /*
  * The codes of gateways.md §1.7 (help.aliyun.com/document_detail/101346).
  * Per-number flow control waits on the same gateway; an account's day or
  * month cap, the balance and the credentials are the gateway's fault, so
  * the next attempt goes to the next gateway of the route.
  */
-static const struct aliyun_code aliyun_codes[] = {
+static const struct adapter_code aliyun_codes[] = {
 	/* flow control and system errors: retry later */
 	{ "isv.BUSINESS_LIMIT_CONTROL", OUTCOME_TEMPFAIL, 0, 60 },
 	{ "Throttling.User", OUTCOME_TEMPFAIL, 0, 1 },
@@ -114,7 +105,7 @@ static const struct aliyun_code aliyun_codes[] = {
 };
 
 /* Families of codes not in the table, by prefix. */
-static const struct aliyun_code aliyun_prefixes[] = {
+static const struct adapter_code aliyun_prefixes[] = {
 	{ "InvalidAccessKeyId", OUTCOME_TEMPFAIL, 1, 0 },
 	{ "Signature", OUTCOME_TEMPFAIL, 1, 0 },
 	{ "InvalidTimeStamp", OUTCOME_TEMPFAIL, 1, 0 },
@@ -123,44 +114,21 @@ static const struct aliyun_code aliyun_prefixes[] = {
 	{ "isp.", OUTCOME_TEMPFAIL, 0, 0 },
 };
 
-/* An unknown code: retried, through the next gateway, never lost. */
-static const struct aliyun_code aliyun_unknown = {
-	NULL, OUTCOME_TEMPFAIL, 1, 0
-};
-/* HTTP 5xx, whatever the body says: the vendor's outage. */
-static const struct aliyun_code aliyun_outage = {
-	NULL, OUTCOME_TEMPFAIL, 1, 0
+/* Else adapter_code_unknown; HTTP 5xx is adapter_code_outage. */
+static const struct adapter_codes aliyun_table = {
+	.exact = aliyun_codes,
+	.nexact = sizeof(aliyun_codes) / sizeof(aliyun_codes[0]),
+	.prefix = aliyun_prefixes,
+	.nprefix = sizeof(aliyun_prefixes) / sizeof(aliyun_prefixes[0]),
 };
 
 /* ---- encoding, hashing, signing (pure; exported in adapter.h) ---- */
-
-static int
-unreserved(unsigned char c)
-{
-	return ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-	    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
-	    c == '~');
-}
 
 /* RFC 3986 percent-encoding, as Alibaba specifies it. */
 char *
 aliyun_percent_encode(const char *s)
 {
-	static const char	 hex[] = "0123456789ABCDEF";
-	char			*out = xmalloc(3 * strlen(s) + 1), *o = out;
-	const unsigned char	*p;
-
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (unreserved(*p))
-			*o++ = (char)*p;
-		else {
-			*o++ = '%';
-			*o++ = hex[*p >> 4];
-			*o++ = hex[*p & 0xf];
-		}
-	}
-	*o = '\0';
-	return (out);
+	return (adapter_percent_encode(s));
 }
 
 struct enc_pair {
@@ -220,50 +188,21 @@ int
 aliyun_sign_v2(const char *secret, const char *method,
     const struct aliyun_param *p, size_t n, char *out, size_t outlen)
 {
-	unsigned char	 mac[EVP_MAX_MD_SIZE];
-	unsigned int	 maclen = 0;
+	unsigned char	 mac[20];
 	char		*key = xasprintf("%s&", secret);
 	char		*sts = aliyun_v2_string_to_sign(method, p, n);
 	int		 rv = -1;
 
 	if (outlen < 29)
 		goto done;
-	if (HMAC(EVP_sha1(), key, (int)strlen(key), (const unsigned char *)sts,
-	    strlen(sts), mac, &maclen) == NULL)
+	if (adapter_hmac_sha1(key, strlen(key), sts, strlen(sts), mac) == -1)
 		goto done;
-	EVP_EncodeBlock((unsigned char *)out, mac, (int)maclen);
+	adapter_base64(mac, sizeof(mac), out);
 	rv = 0;
 done:
-	explicit_bzero(key, strlen(key));
-	free(key);
+	adapter_secret_free(key);
 	free(sts);
 	return (rv);
-}
-
-/* Lowercase hex of bytes into out (2 * n + 1 bytes). */
-static void
-hexify(const unsigned char *b, size_t n, char *out)
-{
-	static const char	 hex[] = "0123456789abcdef";
-	size_t			 i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hex[b[i] >> 4];
-		out[2 * i + 1] = hex[b[i] & 0xf];
-	}
-	out[2 * n] = '\0';
-}
-
-/* Lowercase hex SHA-256 of data into out (65 bytes). */
-static void
-sha256_hex(const void *data, size_t len, char *out)
-{
-	unsigned char	 md[EVP_MAX_MD_SIZE];
-	unsigned int	 mdlen = 0;
-
-	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1)
-		fatalx("EVP_Digest SHA-256 failed");
-	hexify(md, mdlen, out);
 }
 
 struct lc_header {
@@ -317,27 +256,27 @@ int
 aliyun_sign_v3(const struct aliyun_v3 *in, char **authorization,
     char hashed[65])
 {
-	unsigned char	 mac[EVP_MAX_MD_SIZE];
-	unsigned int	 maclen = 0;
+	unsigned char	 mac[32];
 	char		*creq = NULL, *query, *signedh = NULL, *sts;
-	char		 payload[65], sig[2 * EVP_MAX_MD_SIZE + 1];
+	char		 payload[65], sig[2 * sizeof(mac) + 1];
 	size_t		 clen = 0;
 	FILE		*f;
 
 	*authorization = NULL;
 	query = aliyun_canonical_query(in->query, in->nquery);
-	sha256_hex(in->body != NULL ? in->body : "", in->bodylen, payload);
+	adapter_sha256_hex(in->body != NULL ? in->body : "", in->bodylen,
+	    payload);
 	if ((f = open_memstream(&creq, &clen)) == NULL)
 		fatal("open_memstream");
 	fprintf(f, "%s\n/\n%s\n", in->method, query);
 	v3_headers(in->headers, in->nheaders, f, &signedh);
 	fprintf(f, "\n%s\n%s", signedh, payload);
 	fclose(f);
-	sha256_hex(creq, clen, hashed);
+	adapter_sha256_hex(creq, clen, hashed);
 	sts = xasprintf("ACS3-HMAC-SHA256\n%s", hashed);
-	if (HMAC(EVP_sha256(), in->secret, (int)strlen(in->secret),
-	    (const unsigned char *)sts, strlen(sts), mac, &maclen) != NULL) {
-		hexify(mac, maclen, sig);
+	if (adapter_hmac_sha256(in->secret, strlen(in->secret), sts,
+	    strlen(sts), mac) == 0) {
+		adapter_hex(mac, sizeof(mac), sig);
 		*authorization = xasprintf("ACS3-HMAC-SHA256 Credential=%s,"
 		    "SignedHeaders=%s,Signature=%s", in->key_id, signedh, sig);
 	}
@@ -349,53 +288,6 @@ aliyun_sign_v3(const struct aliyun_v3 *in, char **authorization,
 }
 
 /* ---- configuration ---- */
-
-/* A string key: 1 found, 0 absent, -1 wrong type or empty (with cause). */
-static int
-aliyun_str(const struct gateway *gw, const config_setting_t *g,
-    const char *key, char **out, char **cause)
-{
-	config_setting_t	*s = config_setting_get_member(g, key);
-	const char		*v;
-
-	*out = NULL;
-	if (s == NULL)
-		return (0);
-	if (config_setting_type(s) != CONFIG_TYPE_STRING ||
-	    *(v = config_setting_get_string(s)) == '\0') {
-		*cause = cfg_error(s, "gateway \"%s\": \"%s\" must be a "
-		    "non-empty string", gw->name, key);
-		return (-1);
-	}
-	*out = xstrdup(v);
-	return (1);
-}
-
-/* Base URL and Host: scheme://host[:port] of `endpoint`, or the vendor's. */
-static int
-aliyun_endpoint(struct gateway *gw, struct aliyun_priv *p,
-    const config_setting_t *g, char **cause)
-{
-	const char	*ep = gw->endpoint, *auth;
-	size_t		 n;
-
-	if (ep == NULL) {
-		p->base = xstrdup("https://" ALIYUN_HOST);
-		p->host = xstrdup(ALIYUN_HOST);
-		return (0);
-	}
-	/* cfg.c accepted only http:// (when allowed) and https:// */
-	if ((auth = strstr(ep, "://")) != NULL)
-		auth += 3;
-	if (auth == NULL || (n = strcspn(auth, "/?#")) == 0) {
-		*cause = cfg_error(g, "gateway \"%s\": the endpoint \"%s\" has "
-		    "no host", gw->name, ep);
-		return (-1);
-	}
-	p->base = xstrndup(ep, (size_t)(auth - ep) + n);
-	p->host = xstrndup(auth, n);
-	return (0);
-}
 
 /* signature_version: 3 (default) or 1. */
 static int
@@ -420,57 +312,23 @@ aliyun_version(const struct gateway *gw, const config_setting_t *g, int *out,
 	return (0);
 }
 
-/* A region id is lowercase letters, digits and dashes: cn-hangzhou. */
-static int
-aliyun_region_ok(const char *r)
-{
-	return (strspn(r, "abcdefghijklmnopqrstuvwxyz0123456789-") ==
-	    strlen(r));
-}
-
 /* Parse the adapter's keys; the secret inline or from a file. */
 static int
 aliyun_init(struct gateway *gw, const config_setting_t *g, const char *cfgdir,
     char **cause)
 {
 	struct aliyun_priv	*p = xcalloc(1, sizeof(*p));
-	int			 r;
 
 	gw->priv = p;	/* aliyun_free releases a half-built one */
-	if ((r = aliyun_str(gw, g, "access_key_id", &p->key_id, cause)) == -1)
+	if (adapter_cfg_need(gw, g, "access_key_id", &p->key_id, cause) == -1 ||
+	    adapter_cfg_secret(gw, g, "access_key_secret", cfgdir, &p->secret,
+	    cause) == -1 ||
+	    adapter_cfg_sign_name(gw, g, &p->sign_name, cause) == -1 ||
+	    adapter_cfg_region(gw, g, "cn-hangzhou", &p->region, cause) == -1 ||
+	    aliyun_version(gw, g, &p->version, cause) == -1)
 		return (-1);
-	if (r == 0) {
-		*cause = cfg_error(g, "gateway \"%s\": missing "
-		    "\"access_key_id\"", gw->name);
-		return (-1);
-	}
-	if (cfg_secret(g, "access_key_secret", cfgdir, &p->secret, cause) == -1)
-		return (-1);
-	if (p->secret == NULL || p->secret[0] == '\0') {
-		*cause = cfg_error(g, "gateway \"%s\": missing "
-		    "\"access_key_secret\" (or \"access_key_secret_file\")",
-		    gw->name);
-		return (-1);
-	}
-	if (aliyun_str(gw, g, "sign_name", &p->sign_name, cause) == -1)
-		return (-1);
-	if (p->sign_name != NULL && strstr(p->sign_name, "【") != NULL) {
-		*cause = cfg_error(g, "gateway \"%s\": \"sign_name\" is the "
-		    "approved signature without 【】", gw->name);
-		return (-1);
-	}
-	if ((r = aliyun_str(gw, g, "region", &p->region, cause)) == -1)
-		return (-1);
-	if (r == 0)
-		p->region = xstrdup("cn-hangzhou");
-	if (!aliyun_region_ok(p->region)) {
-		*cause = cfg_error(g, "gateway \"%s\": \"region\" \"%s\" is "
-		    "not a region id like cn-hangzhou", gw->name, p->region);
-		return (-1);
-	}
-	if (aliyun_version(gw, g, &p->version, cause) == -1)
-		return (-1);
-	return (aliyun_endpoint(gw, p, g, cause));
+	return (adapter_endpoint(gw, g, ALIYUN_HOST, &p->base, &p->host,
+	    cause));
 }
 
 /* Zero the credentials before freeing them. */
@@ -481,14 +339,8 @@ aliyun_free(struct gateway *gw)
 
 	if (p == NULL)
 		return;
-	if (p->secret != NULL) {
-		explicit_bzero(p->secret, strlen(p->secret));
-		free(p->secret);
-	}
-	if (p->key_id != NULL) {
-		explicit_bzero(p->key_id, strlen(p->key_id));
-		free(p->key_id);
-	}
+	adapter_secret_free(p->secret);
+	adapter_secret_free(p->key_id);
 	free(p->sign_name);
 	free(p->region);
 	free(p->base);
@@ -518,7 +370,7 @@ aliyun_nonce(const struct message *m, char out[33])
 
 	seed = xasprintf("aliyun/%s/%d/%lld", m->key, m->attempt,
 	    (long long)m->now_ms);
-	sha256_hex(seed, strlen(seed), hex);
+	adapter_sha256_hex(seed, strlen(seed), hex);
 	free(seed);
 	memcpy(out, hex, 32);
 	out[32] = '\0';
@@ -535,36 +387,27 @@ aliyun_template_param(const struct message *m, char **cause)
 	const struct vtpl	*t = m->tpl;
 	struct render_ctx	 rc;
 	json_t			*vars, *o;
-	char			*tmpl, *v, *why = NULL, *s = NULL;
+	char			*v, *why = NULL, *s = NULL;
 	size_t			 i;
+	int			 r;
 
-	if ((vars = json_loads(m->vars, 0, NULL)) == NULL ||
-	    !json_is_object(vars)) {
-		*cause = xstrdup("the message's variables are not a JSON "
-		    "object");
-		json_decref(vars);
+	if ((vars = adapter_vars(m->vars, &rc, cause)) == NULL)
 		return (NULL);
-	}
-	memset(&rc, 0, sizeof(rc));
-	rc.params = vars;
 	o = json_object();
 	for (i = 0; i < t->n; i++) {
-		if (json_object_get(vars, t->vars[i]) == NULL) {
+		if ((r = adapter_render_var(&rc, t->vars[i], &v, &why)) == 1) {
 			*cause = xasprintf("vendor template %s of step %s: "
 			    "variable \"%s\" (TemplateParam \"%s\") is missing "
 			    "from the step's params", t->id, m->step,
 			    t->vars[i], t->keys[i]);
 			goto done;
 		}
-		tmpl = xasprintf("{%s}", t->vars[i]);
-		if (text_render(tmpl, &rc, &v, &why) == -1) {
+		if (r == -1) {
 			*cause = xasprintf("vendor template %s of step %s: %s",
 			    t->id, m->step, why);
 			free(why);
-			free(tmpl);
 			goto done;
 		}
-		free(tmpl);
 		json_object_set_new(o, t->keys[i], json_string(v));
 		free(v);
 	}
@@ -673,17 +516,9 @@ aliyun_build(const struct gateway *gw, const struct message *m,
 	size_t				 n = 0;
 	int				 rv;
 
-	if (m->tpl == NULL) {
-		*cause = xasprintf("step %s has no vendor_templates.%s "
-		    "template id", m->step, gw->name);
+	if (adapter_need_template(gw, m, cause) == -1 ||
+	    (sign = adapter_sms_sign(gw, m, p->sign_name, cause)) == NULL)
 		return (-1);
-	}
-	sign = p->sign_name != NULL ? p->sign_name : m->sign;
-	if (sign == NULL || *sign == '\0') {
-		*cause = xasprintf("gateway \"%s\" has no sign_name and the "
-		    "court has no signature", gw->name);
-		return (-1);
-	}
 	if (m->tpl->n > 0 && (param = aliyun_template_param(m, cause)) == NULL)
 		return (-1);
 	q[n++] = (struct aliyun_param){ "PhoneNumbers", m->to };
@@ -703,40 +538,6 @@ aliyun_build(const struct gateway *gw, const struct message *m,
 
 /* ---- the answer ---- */
 
-/* Mask runs of 11 or more digits (phone numbers) as 138****5678. */
-static void
-aliyun_mask_numbers(char *s)
-{
-	size_t	 n, i;
-
-	while (*s != '\0') {
-		n = strspn(s, "0123456789");
-		if (n >= 11) {
-			for (i = 3; i < n - 4; i++)
-				s[i] = '*';
-		}
-		s += n;
-		s += strcspn(s, "0123456789");
-	}
-}
-
-/* How a code is handled: the table, then its family, else unknown. */
-static const struct aliyun_code *
-aliyun_lookup(const char *code)
-{
-	size_t	 i;
-
-	for (i = 0; i < sizeof(aliyun_codes) / sizeof(aliyun_codes[0]); i++)
-		if (strcmp(aliyun_codes[i].code, code) == 0)
-			return (&aliyun_codes[i]);
-	for (i = 0; i < sizeof(aliyun_prefixes) / sizeof(aliyun_prefixes[0]);
-	    i++)
-		if (strncmp(aliyun_prefixes[i].code, code,
-		    strlen(aliyun_prefixes[i].code)) == 0)
-			return (&aliyun_prefixes[i]);
-	return (&aliyun_unknown);
-}
-
 /* Per-number flow control names its window: 分钟级, 小时级 or 天级. */
 static int
 aliyun_flow_wait(const char *code, const char *msg, int def)
@@ -748,87 +549,42 @@ aliyun_flow_wait(const char *code, const char *msg, int def)
 	return (def);
 }
 
-/* Set the result: outcome, fault, least wait, and "prefix: code: message". */
-static void
-aliyun_result(struct result *res, const struct aliyun_code *c,
-    const char *prefix, const char *code, const char *msg, int wait_s)
-{
-	char	 buf[sizeof(res->error)], *s;
-
-	s = xasprintf("%s%s%s%s%s", prefix, code, *msg ? ": " : "", msg,
-	    c == &aliyun_unknown ? " (an unrecognised code)" : "");
-	aliyun_mask_numbers(s);
-	util_strlcpy_utf8(buf, s, sizeof(buf));
-	free(s);
-	result_set(res, c->outcome, "%s", buf);
-	res->gwfault = c->gwfault;
-	if (wait_s > 0 && (int64_t)wait_s * 1000 > res->retry_after_ms)
-		res->retry_after_ms = (int64_t)wait_s * 1000;
-}
-
-/* An answer without a Code: the status decides; the vendor is at fault. */
-static void
-aliyun_no_code(const struct response *resp, struct result *res)
-{
-	char	 snip[81];
-	long	 c = resp->status;
-
-	util_strlcpy_utf8(snip, resp->body != NULL ? resp->body : "",
-	    sizeof(snip));
-	util_sanitize(snip);
-	aliyun_mask_numbers(snip);
-	res->gwfault = 1;
-	if (c >= 200 && c < 300)
-		result_set(res, OUTCOME_TEMPFAIL, "HTTP %ld with an answer "
-		    "that is not SendSms JSON: %s", c, snip);
-	else if (c == 429) {
-		result_set(res, OUTCOME_TEMPFAIL, "HTTP 429: %s", snip);
-		res->gwfault = 0;
-	} else if (c >= 300 && c < 400)
-		result_set(res, OUTCOME_TEMPFAIL, "HTTP %ld: redirects are not "
-		    "followed; check the gateway's endpoint", c);
-	else
-		result_set(res, OUTCOME_TEMPFAIL, "HTTP %ld%s%s", c,
-		    snip[0] ? ": " : "", snip);
-}
-
 /* Classify an answer: 5xx outage, "OK" success, else the code decides. */
 static void
 aliyun_parse(const struct gateway *gw, const struct message *m,
     const struct response *resp, struct result *res)
 {
-	json_t		*o = NULL;
-	const char	*code, *msg, *biz;
-	char		 prefix[32] = "";
-	long		 c = resp->status;
+	const struct adapter_code	*ac;
+	json_t				*o;
+	const char			*code, *msg;
+	char				 prefix[32] = "";
+	long				 c = resp->status;
 
 	(void)gw;
 	(void)m;
 	res->http_status = c;
 	res->retry_after_ms = resp->retry_after_ms;
 	res->gwfault = 0;
-	if (resp->body != NULL)
-		o = json_loadb(resp->body, resp->bodylen, 0, NULL);
-	if (!json_is_object(o) || !json_is_string(json_object_get(o, "Code"))) {
-		aliyun_no_code(resp, res);
+	o = adapter_json_answer(resp);
+	if (!json_is_object(o) || adapter_code_of(o, &code, &msg) == -1) {
+		/* an answer without a Code: the vendor is at fault */
+		adapter_no_answer(resp, res, "SendSms JSON", 1);
 		json_decref(o);
 		return;
 	}
-	code = json_string_value(json_object_get(o, "Code"));
-	msg = json_string_value(json_object_get(o, "Message"));
-	msg = msg != NULL ? msg : "";
 	if (strcmp(code, "OK") == 0 && c >= 200 && c < 300) {
 		result_set(res, OUTCOME_OK, "%s", "");
-		biz = json_string_value(json_object_get(o, "BizId"));
-		util_strlcpy_utf8(res->provider_id, biz ? biz : "",
-		    sizeof(res->provider_id));
-		util_sanitize(res->provider_id);
+		adapter_provider_id(res,
+		    json_string_value(json_object_get(o, "BizId")));
 	} else if (c >= 500) {
 		snprintf(prefix, sizeof(prefix), "HTTP %ld: ", c);
-		aliyun_result(res, &aliyun_outage, prefix, code, msg, 0);
-	} else
-		aliyun_result(res, aliyun_lookup(code), "", code, msg,
-		    aliyun_flow_wait(code, msg, aliyun_lookup(code)->retry_s));
+		adapter_code_result(res, &adapter_code_outage, prefix, code,
+		    msg, 0);
+	} else {
+		ac = adapter_code_find(&aliyun_table, code);
+		adapter_code_result(res, ac, "", code, msg,
+		    aliyun_flow_wait(code, msg, ac->retry_s));
+	}
 	json_decref(o);
 }
 

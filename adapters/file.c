@@ -63,9 +63,7 @@ file_send(const struct gateway *gw, const struct message *m,
 	    "id", (json_int_t)m->id, "key", m->key, "channel", m->channel,
 	    "to", m->to, "text", m->text, "case_no", m->case_no, "step",
 	    m->step, "time", ts, "attempt", m->attempt);
-	line = o ? json_dumps(o, JSON_COMPACT) : NULL;
-	json_decref(o);
-	if (line == NULL) {
+	if ((line = adapter_json_text(o)) == NULL) {
 		result_set(res, OUTCOME_PERMFAIL, "cannot encode the message");
 		return;
 	}

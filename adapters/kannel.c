@@ -189,26 +189,6 @@ kannel_parts(const char *utf8, struct kannel_parts *kp)
 
 /* ---- configuration ---- */
 
-/* An optional string of the adapter: 1 found, 0 absent, -1 with *cause. */
-static int
-kannel_str(const struct gateway *gw, const config_setting_t *s,
-    const char *key, char **out, char **cause)
-{
-	config_setting_t	*v = config_setting_get_member(s, key);
-
-	*out = NULL;
-	if (v == NULL)
-		return (0);
-	if (config_setting_type(v) != CONFIG_TYPE_STRING ||
-	    *config_setting_get_string(v) == '\0') {
-		*cause = cfg_error(v, "gateway \"%s\": \"%s\" must be a "
-		    "non-empty string", gw->name, key);
-		return (-1);
-	}
-	*out = xstrdup(config_setting_get_string(v));
-	return (1);
-}
-
 /* dlr_mask: Kannel's report bits, 1 to 32; 0 asks for no report. */
 static int
 kannel_dlr_mask(const struct gateway *gw, const config_setting_t *s, int *out,
@@ -238,22 +218,17 @@ kannel_init(struct gateway *gw, const config_setting_t *s, const char *cfgdir,
 	struct kannel_priv	*p = xcalloc(1, sizeof(*p));
 
 	gw->priv = p;	/* kannel_free cleans up after a failure too */
-	if (kannel_str(gw, s, "username", &p->username, cause) == -1)
+	if (adapter_cfg_str(gw, s, "username", &p->username, cause) == -1)
 		return (-1);
 	if (p->username == NULL) {
 		*cause = cfg_error(s, "gateway \"%s\": missing \"username\" "
 		    "(of a sendsms-user group of Kannel)", gw->name);
 		return (-1);
 	}
-	if (cfg_secret(s, "password", cfgdir, &p->password, cause) == -1)
-		return (-1);
-	if (p->password == NULL || p->password[0] == '\0') {
-		*cause = cfg_error(s, "gateway \"%s\": missing \"password\" "
-		    "(or \"password_file\")", gw->name);
-		return (-1);
-	}
-	if (kannel_str(gw, s, "from", &p->from, cause) == -1 ||
-	    kannel_str(gw, s, "smsc", &p->smsc, cause) == -1 ||
+	if (adapter_cfg_secret(gw, s, "password", cfgdir, &p->password,
+	    cause) == -1 ||
+	    adapter_cfg_str(gw, s, "from", &p->from, cause) == -1 ||
+	    adapter_cfg_str(gw, s, "smsc", &p->smsc, cause) == -1 ||
 	    kannel_dlr_mask(gw, s, &p->dlr_mask, cause) == -1)
 		return (-1);
 	return (0);
@@ -266,9 +241,7 @@ kannel_free(struct gateway *gw)
 
 	if (p == NULL)
 		return;
-	if (p->password != NULL)
-		explicit_bzero(p->password, strlen(p->password));
-	free(p->password);
+	adapter_secret_free(p->password);
 	free(p->username);
 	free(p->from);
 	free(p->smsc);
@@ -278,37 +251,17 @@ kannel_free(struct gateway *gw)
 
 /* ---- the request ---- */
 
-/* Append sep, "name=value", percent-encoded: unreserved bytes as they are. */
+/*
+ * Append sep, "name=value", percent-encoded: unreserved bytes as they are.
+ * The encoded copy is wiped: the password is one of the values.
+ */
 static void
 kannel_param(FILE *f, int sep, const char *name, const char *value)
 {
-	const unsigned char	*v = (const unsigned char *)value;
+	char	*v = adapter_percent_encode(value);
 
-	fprintf(f, "%c%s=", sep, name);
-	for (; *v != '\0'; v++) {
-		if ((*v >= 'A' && *v <= 'Z') || (*v >= 'a' && *v <= 'z') ||
-		    (*v >= '0' && *v <= '9') || strchr("-._~", *v) != NULL)
-			fputc(*v, f);
-		else
-			fprintf(f, "%%%02X", *v);
-	}
-}
-
-/* value percent-encoded, as a new string. */
-static char *
-kannel_escape(const char *value)
-{
-	char	*out = NULL;
-	size_t	 len = 0;
-	FILE	*f;
-
-	if ((f = open_memstream(&out, &len)) == NULL)
-		fatal("open_memstream");
-	kannel_param(f, '=', "", value);
-	if (fclose(f) != 0)
-		fatal("open_memstream");
-	memmove(out, out + 2, len - 1);		/* drop the "==" */
-	return (out);
+	fprintf(f, "%c%s=%s", sep, name, v);
+	adapter_secret_free(v);
 }
 
 /* The text passes the gateway's max_parts and is cut nowhere inside a character. */
@@ -350,8 +303,8 @@ kannel_dlr(FILE *f, const struct kannel_priv *p, const struct message *m)
 	n = strlen(m->callback_url);
 	if (m->callback_url[n - 1] == '/')
 		n--;
-	key = kannel_escape(m->key);
-	token = kannel_escape(m->receipt_token);
+	key = adapter_percent_encode(m->key);
+	token = adapter_percent_encode(m->receipt_token);
 	url = xasprintf("%.*s/v1/receipts/kannel?key=%s&token=%s&status=%%d",
 	    (int)n, m->callback_url, key, token);
 	fprintf(f, "&dlr-mask=%d", p->dlr_mask);

@@ -45,8 +45,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <openssl/evp.h>
-
 #include "adapter.h"
 
 #define SMTP_LINE	76	/* the longest line written */
@@ -157,8 +155,7 @@ smtp_words(struct sbuf *b, const char *s, size_t room, size_t *col)
 			n--;
 		if (n == 0 && left > 0)
 			n = 1;	/* room too small: never loop for ever */
-		EVP_EncodeBlock((unsigned char *)word, (const unsigned char *)s,
-		    (int)n);
+		adapter_base64(s, n, word);
 		sbuf_str(b, "=?UTF-8?B?");
 		sbuf_str(b, word);
 		sbuf_str(b, "?=");
@@ -262,8 +259,7 @@ smtp_body(struct sbuf *b, const char *text)
 		sbuf_str(&t, "\r\n");
 	for (off = 0; off < t.len; off += n) {
 		n = t.len - off > 57 ? 57 : t.len - off;	/* 57 -> 76 */
-		EVP_EncodeBlock((unsigned char *)line,
-		    (const unsigned char *)t.p + off, (int)n);
+		adapter_base64(t.p + off, n, line);
 		sbuf_str(b, line);
 		sbuf_str(b, "\r\n");
 	}
@@ -315,27 +311,6 @@ smtp_message(const struct smtp_mail *mail, size_t *len, char **cause)
 
 /* ---- configuration ---- */
 
-/* A string key: 1 found, 0 absent, -1 wrong type or empty (with cause). */
-static int
-smtp_str(const struct gateway *gw, const config_setting_t *g, const char *key,
-    char **out, char **cause)
-{
-	config_setting_t	*s = config_setting_get_member(g, key);
-	const char		*v;
-
-	*out = NULL;
-	if (s == NULL)
-		return (0);
-	if (config_setting_type(s) != CONFIG_TYPE_STRING ||
-	    *(v = config_setting_get_string(s)) == '\0') {
-		*cause = cfg_error(s, "gateway \"%s\": \"%s\" must be a "
-		    "non-empty string", gw->name, key);
-		return (-1);
-	}
-	*out = xstrdup(v);
-	return (1);
-}
-
 /*
  * url (cfg.c keeps it as the endpoint; own_url: the scheme is checked
  * here): smtps://host[:port] or smtp://host[:port], no credentials in it.
@@ -349,7 +324,7 @@ smtp_url(const struct gateway *gw, const config_setting_t *g, char **out,
 
 	if (gw->endpoint != NULL)
 		*out = xstrdup(gw->endpoint);
-	else if ((r = smtp_str(gw, g, "url", out, cause)) == -1)
+	else if ((r = adapter_cfg_str(gw, g, "url", out, cause)) == -1)
 		return (-1);
 	if (r == 0) {
 		*cause = cfg_error(g, "gateway \"%s\": missing \"url\" "
@@ -386,7 +361,7 @@ smtp_from(struct gateway *gw, struct smtp_priv *p, const config_setting_t *g,
 {
 	int	 r;
 
-	if ((r = smtp_str(gw, g, "from", &p->from, cause)) == -1)
+	if ((r = adapter_cfg_str(gw, g, "from", &p->from, cause)) == -1)
 		return (-1);
 	if (r == 0) {
 		*cause = cfg_error(g, "gateway \"%s\": missing \"from\" (the "
@@ -408,7 +383,7 @@ static int
 smtp_auth(struct gateway *gw, struct smtp_priv *p, const config_setting_t *g,
     const char *cfgdir, char **cause)
 {
-	if (smtp_str(gw, g, "username", &p->username, cause) == -1 ||
+	if (adapter_cfg_str(gw, g, "username", &p->username, cause) == -1 ||
 	    cfg_secret(g, "password", cfgdir, &p->password, cause) == -1)
 		return (-1);
 	if (p->password != NULL && p->password[0] == '\0') {
@@ -473,10 +448,7 @@ smtp_free(struct gateway *gw)
 
 	if (p == NULL)
 		return;
-	if (p->password != NULL) {
-		explicit_bzero(p->password, strlen(p->password));
-		free(p->password);
-	}
+	adapter_secret_free(p->password);
 	free(p->url);
 	free(p->from);
 	free(p->domain);

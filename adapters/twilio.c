@@ -33,7 +33,6 @@
 #include <jansson.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "adapter.h"
 
@@ -102,8 +101,7 @@ twilio_signature(const char *auth_token, const char *url,
     size_t outlen)
 {
 	struct twilio_param	*sorted = NULL;
-	unsigned char		 mac[EVP_MAX_MD_SIZE];
-	unsigned int		 maclen = 0;
+	unsigned char		 mac[20];
 	char			*data = NULL;
 	size_t			 datalen = 0, i;
 	FILE			*f;
@@ -125,10 +123,10 @@ twilio_signature(const char *auth_token, const char *url,
 	}
 	if (fclose(f) != 0)
 		goto done;
-	if (HMAC(EVP_sha1(), auth_token, (int)strlen(auth_token),
-	    (const unsigned char *)data, datalen, mac, &maclen) == NULL)
+	if (adapter_hmac_sha1(auth_token, strlen(auth_token), data, datalen,
+	    mac) == -1)
 		goto done;
-	EVP_EncodeBlock((unsigned char *)out, mac, (int)maclen);
+	adapter_base64(mac, sizeof(mac), out);
 	rv = 0;
 done:
 	free(sorted);
@@ -175,7 +173,7 @@ static int
 twilio_body_hash_ok(const char *url, const char *body, size_t bodylen)
 {
 	unsigned char	 md[EVP_MAX_MD_SIZE];
-	unsigned int	 mdlen = 0, i;
+	unsigned int	 mdlen = 0;
 	char		 hex[2 * EVP_MAX_MD_SIZE + 1];
 	const char	*q, *v;
 	size_t		 vlen;
@@ -192,8 +190,7 @@ twilio_body_hash_ok(const char *url, const char *body, size_t bodylen)
 	vlen = strcspn(v, "&#");
 	if (EVP_Digest(body, bodylen, md, &mdlen, EVP_sha256(), NULL) != 1)
 		return (0);
-	for (i = 0; i < mdlen; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	adapter_hex(md, mdlen, hex);
 	return (vlen == 2 * (size_t)mdlen && CRYPTO_memcmp(hex, v, vlen) == 0);
 }
 
@@ -224,26 +221,6 @@ twilio_signature_valid(const char *auth_token, const char *url,
 
 /* ---- configuration ---- */
 
-/* An optional string of the adapter: 1 found, 0 absent, -1 with *cause. */
-static int
-twilio_str(const struct gateway *gw, const config_setting_t *s,
-    const char *key, char **out, char **cause)
-{
-	config_setting_t	*v = config_setting_get_member(s, key);
-
-	*out = NULL;
-	if (v == NULL)
-		return (0);
-	if (config_setting_type(v) != CONFIG_TYPE_STRING ||
-	    *config_setting_get_string(v) == '\0') {
-		*cause = cfg_error(v, "gateway \"%s\": \"%s\" must be a "
-		    "non-empty string", gw->name, key);
-		return (-1);
-	}
-	*out = xstrdup(config_setting_get_string(v));
-	return (1);
-}
-
 /* prefix followed by 32 hexadecimal digits: Twilio's SIDs. */
 static int
 twilio_sid_ok(const char *s, const char *prefix)
@@ -272,8 +249,9 @@ static int
 twilio_init_sender(struct gateway *gw, const config_setting_t *s,
     struct twilio_priv *p, char **cause)
 {
-	if (twilio_str(gw, s, "from", &p->from, cause) == -1 ||
-	    twilio_str(gw, s, "messaging_service_sid", &p->service, cause) == -1)
+	if (adapter_cfg_str(gw, s, "from", &p->from, cause) == -1 ||
+	    adapter_cfg_str(gw, s, "messaging_service_sid", &p->service,
+	    cause) == -1)
 		return (-1);
 	if ((p->from == NULL) == (p->service == NULL)) {
 		*cause = cfg_error(s, "gateway \"%s\": give exactly one of "
@@ -306,10 +284,8 @@ twilio_basic(const char *sid, const char *token)
 	n = strlen(pair);
 	out = xmalloc(6 + 4 * ((n + 2) / 3) + 1);
 	memcpy(out, "Basic ", 6);
-	EVP_EncodeBlock((unsigned char *)out + 6, (const unsigned char *)pair,
-	    (int)n);
-	explicit_bzero(pair, n);
-	free(pair);
+	adapter_base64(pair, n, out + 6);
+	adapter_secret_free(pair);
 	return (out);
 }
 
@@ -320,26 +296,15 @@ twilio_init(struct gateway *gw, const config_setting_t *s, const char *cfgdir,
 	struct twilio_priv	*p = xcalloc(1, sizeof(*p));
 
 	gw->priv = p;	/* twilio_free cleans up after a failure too */
-	if (twilio_str(gw, s, "account_sid", &p->sid, cause) == -1)
+	if (adapter_cfg_need(gw, s, "account_sid", &p->sid, cause) == -1)
 		return (-1);
-	if (p->sid == NULL) {
-		*cause = cfg_error(s, "gateway \"%s\": missing \"account_sid\"",
-		    gw->name);
-		return (-1);
-	}
 	if (!twilio_sid_ok(p->sid, "AC")) {
 		*cause = cfg_error(s, "gateway \"%s\": \"account_sid\" must be "
 		    "\"AC\" followed by 32 hexadecimal digits", gw->name);
 		return (-1);
 	}
-	if (cfg_secret(s, "auth_token", cfgdir, &p->token, cause) == -1)
-		return (-1);
-	if (p->token == NULL || p->token[0] == '\0') {
-		*cause = cfg_error(s, "gateway \"%s\": missing \"auth_token\" "
-		    "(or \"auth_token_file\")", gw->name);
-		return (-1);
-	}
-	if (twilio_init_sender(gw, s, p, cause) == -1)
+	if (adapter_cfg_secret(gw, s, "auth_token", cfgdir, &p->token,
+	    cause) == -1 || twilio_init_sender(gw, s, p, cause) == -1)
 		return (-1);
 	p->auth = twilio_basic(p->sid, p->token);
 	return (0);
@@ -352,12 +317,8 @@ twilio_free(struct gateway *gw)
 
 	if (p == NULL)
 		return;
-	if (p->token != NULL)
-		explicit_bzero(p->token, strlen(p->token));
-	if (p->auth != NULL)
-		explicit_bzero(p->auth, strlen(p->auth));
-	free(p->token);
-	free(p->auth);
+	adapter_secret_free(p->token);
+	adapter_secret_free(p->auth);
 	free(p->sid);
 	free(p->from);
 	free(p->service);
@@ -371,37 +332,12 @@ twilio_free(struct gateway *gw)
 static void
 twilio_field(FILE *f, const char *name, const char *value)
 {
-	const unsigned char	*v = (const unsigned char *)value;
+	char	*v = adapter_form_encode(value);
 
 	if (ftell(f) > 0)
 		fputc('&', f);
-	fprintf(f, "%s=", name);
-	for (; *v != '\0'; v++) {
-		if ((*v >= 'A' && *v <= 'Z') || (*v >= 'a' && *v <= 'z') ||
-		    (*v >= '0' && *v <= '9') || strchr("-._~", *v) != NULL)
-			fputc(*v, f);
-		else if (*v == ' ')
-			fputc('+', f);
-		else
-			fprintf(f, "%%%02X", *v);
-	}
-}
-
-/* value form-encoded, as a new string. */
-static char *
-twilio_escape(const char *value)
-{
-	char	*out = NULL;
-	size_t	 len = 0;
-	FILE	*f;
-
-	if ((f = open_memstream(&out, &len)) == NULL)
-		fatal("open_memstream");
-	twilio_field(f, "", value);
-	if (fclose(f) != 0)
-		fatal("open_memstream");
-	memmove(out, out + 1, len);		/* drop the "=" */
-	return (out);
+	fprintf(f, "%s=%s", name, v);
+	free(v);
 }
 
 /* E.164: "+86" before an 11-digit mainland number; "+..." as it is. */
@@ -468,7 +404,7 @@ twilio_body(const struct twilio_priv *p, const struct message *m,
 		n = strlen(m->callback_url);
 		if (m->callback_url[n - 1] == '/')
 			n--;
-		key = twilio_escape(m->key);
+		key = adapter_form_encode(m->key);
 		cb = xasprintf("%.*s/v1/receipts/twilio?key=%s", (int)n,
 		    m->callback_url, key);
 		twilio_field(f, "StatusCallback", cb);
@@ -611,9 +547,7 @@ twilio_created(const struct response *resp, json_t *o, struct result *res)
 		    "Twilio's API?", resp->status);
 		return;
 	}
-	util_strlcpy_utf8(res->provider_id, json_string_value(sid),
-	    sizeof(res->provider_id));
-	util_sanitize(res->provider_id);
+	adapter_provider_id(res, json_string_value(sid));
 	if (st != NULL && (strcmp(st, "failed") == 0 ||
 	    strcmp(st, "undelivered") == 0)) {
 		twilio_error(resp, o, res);
@@ -626,15 +560,14 @@ static void
 twilio_parse(const struct gateway *gw, const struct message *m,
     const struct response *resp, struct result *res)
 {
-	json_t	*o = NULL;
+	json_t	*o;
 
 	(void)gw;
 	(void)m;
 	res->http_status = resp->status;
 	res->retry_after_ms = resp->retry_after_ms;
 	res->gwfault = 0;
-	if (resp->body != NULL && resp->bodylen > 0)
-		o = json_loadb(resp->body, resp->bodylen, 0, NULL);
+	o = adapter_json_answer(resp);
 	if (!json_is_object(o)) {
 		json_decref(o);
 		o = json_object();

@@ -14,7 +14,6 @@
 
 #include <jansson.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "adapter.h"
 
@@ -57,9 +56,8 @@ int
 webhook_sign(const char *secret, const char *msg_id, int64_t ts,
     const char *body, size_t bodylen, char *out, size_t outlen, char **cause)
 {
-	unsigned char	*key, mac[EVP_MAX_MD_SIZE];
-	unsigned int	 maclen = 0;
-	char		*signed_content, b64[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
+	unsigned char	*key, mac[32];
+	char		*signed_content, b64[4 * ((sizeof(mac) + 2) / 3) + 1];
 	size_t		 keylen, hlen;
 
 	if (webhook_key(secret, &key, &keylen) == -1) {
@@ -70,15 +68,14 @@ webhook_sign(const char *secret, const char *msg_id, int64_t ts,
 	hlen = strlen(signed_content);
 	signed_content = xreallocarray(signed_content, hlen + bodylen + 1, 1);
 	memcpy(signed_content + hlen, body, bodylen);
-	if (HMAC(EVP_sha256(), key, (int)keylen,
-	    (const unsigned char *)signed_content, hlen + bodylen, mac,
-	    &maclen) == NULL) {
+	if (adapter_hmac_sha256(key, keylen, signed_content, hlen + bodylen,
+	    mac) == -1) {
 		*cause = xstrdup("HMAC-SHA256 failed");
 		free(signed_content);
 		free(key);
 		return (-1);
 	}
-	EVP_EncodeBlock((unsigned char *)b64, mac, (int)maclen);
+	adapter_base64(mac, sizeof(mac), b64);
 	snprintf(out, outlen, "v1,%s", b64);
 	explicit_bzero(key, keylen);
 	free(key);
@@ -102,8 +99,7 @@ webhook_init(struct gateway *gw, const config_setting_t *s, const char *cfgdir,
 	if (webhook_key(secret, &p->key, &p->keylen) == -1) {
 		*cause = cfg_error(s, "gateway \"%s\": \"secret\" must be "
 		    "\"whsec_\" followed by base64", gw->name);
-		explicit_bzero(secret, strlen(secret));
-		free(secret);
+		adapter_secret_free(secret);
 		return (-1);
 	}
 	/* keep the secret text form for signing; the decoded key proved it valid */
@@ -117,18 +113,11 @@ webhook_init(struct gateway *gw, const config_setting_t *s, const char *cfgdir,
 static char *
 webhook_body(const struct message *m)
 {
-	json_t	*o;
-	char	*s;
-
-	o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i}",
-	    "id", (json_int_t)m->id, "key", m->key, "to", m->to, "text",
-	    m->text, "case_no", m->case_no, "step", m->step, "label", m->label,
-	    "channel", m->channel, "court", m->court, "attempt", m->attempt);
-	if (o == NULL)
-		return (NULL);
-	s = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	return (s);
+	return (adapter_json_text(json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, "
+	    "s:s, s:s, s:s, s:i}", "id", (json_int_t)m->id, "key", m->key, "to",
+	    m->to, "text", m->text, "case_no", m->case_no, "step", m->step,
+	    "label", m->label, "channel", m->channel, "court", m->court,
+	    "attempt", m->attempt)));
 }
 
 static int
@@ -136,18 +125,16 @@ webhook_build(const struct gateway *gw, const struct message *m,
     struct request *req, char **cause)
 {
 	const struct webhook_priv	*p = gw->priv;
-	char				 sig[128];
+	char				 sig[128], *body;
 	int64_t				 ts = m->now_ms / 1000;
 
-	if ((req->body = webhook_body(m)) == NULL) {
+	if ((body = webhook_body(m)) == NULL) {
 		*cause = xstrdup("cannot encode the message as JSON");
 		return (-1);
 	}
-	req->bodylen = strlen(req->body);
+	adapter_post_json(req, body);
 	req->url = xstrdup(gw->endpoint);
-	req->method = "POST";
-	if (request_add_header(req, "Content-Type: application/json") == -1 ||
-	    request_add_header(req, "Idempotency-Key: %s", m->key) == -1) {
+	if (request_add_header(req, "Idempotency-Key: %s", m->key) == -1) {
 		*cause = xstrdup("the idempotency key is not a valid header");
 		return (-1);
 	}

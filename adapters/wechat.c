@@ -206,13 +206,9 @@ wechat_init(struct gateway *gw, const config_setting_t *g, const char *cfgdir,
 	gw->priv = p;	/* wechat_free releases a half-built one */
 	if (wechat_app_id(gw, g, &p->app_id, cause) == -1)
 		return (-1);
-	if (cfg_secret(g, "app_secret", cfgdir, &p->app_secret, cause) == -1)
+	if (adapter_cfg_secret(gw, g, "app_secret", cfgdir, &p->app_secret,
+	    cause) == -1)
 		return (-1);
-	if (p->app_secret == NULL || p->app_secret[0] == '\0') {
-		*cause = cfg_error(g, "gateway \"%s\": missing \"app_secret\" "
-		    "(or \"app_secret_file\")", gw->name);
-		return (-1);
-	}
 	return (wechat_base(gw, g, &p->base, cause));
 }
 
@@ -223,10 +219,7 @@ wechat_free(struct gateway *gw)
 
 	if (p == NULL)
 		return;
-	if (p->app_secret != NULL) {
-		explicit_bzero(p->app_secret, strlen(p->app_secret));
-		free(p->app_secret);
-	}
+	adapter_secret_free(p->app_secret);
 	free(p->app_id);
 	free(p->base);
 	free(p);
@@ -234,28 +227,6 @@ wechat_free(struct gateway *gw)
 }
 
 /* ---- requests ---- */
-
-/* RFC 3986 percent-encoding: unreserved characters kept, %XY uppercase. */
-static char *
-wechat_escape(const char *s)
-{
-	static const char	 hex[] = "0123456789ABCDEF";
-	const unsigned char	*u = (const unsigned char *)s;
-	char			*out = xmalloc(3 * strlen(s) + 1), *o = out;
-
-	for (; *u != '\0'; u++) {
-		if ((*u >= 'A' && *u <= 'Z') || (*u >= 'a' && *u <= 'z') ||
-		    (*u >= '0' && *u <= '9') || strchr("-_.~", *u) != NULL)
-			*o++ = (char)*u;
-		else {
-			*o++ = '%';
-			*o++ = hex[*u >> 4];
-			*o++ = hex[*u & 0xf];
-		}
-	}
-	*o = '\0';
-	return (out);
-}
 
 /* The token request. Its URL holds the AppSecret, as WeChat defines it. */
 static int
@@ -270,13 +241,12 @@ wechat_token_build(const struct gateway *gw, int64_t now_ms,
 		*cause = xstrdup("the wechat gateway is not configured");
 		return (-1);
 	}
-	id = wechat_escape(p->app_id);
-	secret = wechat_escape(p->app_secret);
+	id = adapter_percent_encode(p->app_id);
+	secret = adapter_percent_encode(p->app_secret);
 	req->method = "GET";
 	req->url = xasprintf("%s/cgi-bin/token?grant_type=client_credential"
 	    "&appid=%s&secret=%s", p->base, id, secret);
-	explicit_bzero(secret, strlen(secret));
-	free(secret);
+	adapter_secret_free(secret);
 	free(id);
 	return (0);
 }
@@ -288,23 +258,15 @@ wechat_data(const struct message *m, char **cause)
 	const struct vtpl	*t = m->tpl;
 	struct render_ctx	 rc;
 	json_t			*vars, *data;
-	char			*tmpl, *v, *why = NULL;
+	char			*v, *why = NULL;
 	size_t			 i;
 
-	if ((vars = json_loads(m->vars != NULL ? m->vars : "{}", 0, NULL)) ==
-	    NULL || !json_is_object(vars)) {
-		*cause = xstrdup("the message's variables are not a JSON "
-		    "object");
-		json_decref(vars);
+	if ((vars = adapter_vars(m->vars != NULL ? m->vars : "{}", &rc,
+	    cause)) == NULL)
 		return (NULL);
-	}
-	memset(&rc, 0, sizeof(rc));
-	rc.params = vars;
 	data = json_object();
 	for (i = 0; i < t->n && data != NULL; i++) {
-		tmpl = xasprintf("{%s}", t->vars[i]);
-		if (json_object_get(vars, t->vars[i]) == NULL ||
-		    text_render(tmpl, &rc, &v, &why) == -1) {
+		if (adapter_render_var(&rc, t->vars[i], &v, &why) != 0) {
 			*cause = xasprintf("vendor template %s of step %s: "
 			    "variable \"%s\" (data.%s): %s", t->id, m->step,
 			    t->vars[i], t->keys[i], why != NULL ? why :
@@ -318,7 +280,6 @@ wechat_data(const struct message *m, char **cause)
 		}
 		free(why);
 		why = NULL;
-		free(tmpl);
 	}
 	json_decref(vars);
 	return (data);
@@ -339,10 +300,9 @@ wechat_body(const struct message *m, char **cause)
 	json_object_set_new(o, "client_msg_id", json_string(m->key));
 	json_object_set_new(o, "data", data);
 	/* no JSON_ENSURE_ASCII: WeChat wants UTF-8, not \uXXXX */
-	if ((s = json_dumps(o, JSON_COMPACT)) == NULL)
+	if ((s = adapter_json_text(o)) == NULL)
 		*cause = xstrdup("cannot encode the message as JSON (invalid "
 		    "UTF-8?)");
-	json_decref(o);
 	return (s);
 }
 
@@ -354,11 +314,8 @@ wechat_build(const struct gateway *gw, const struct message *m,
 	const struct wechat_priv	*p = gw->priv;
 	char				*tok;
 
-	if (m->tpl == NULL) {
-		*cause = xasprintf("step %s has no vendor_templates.%s "
-		    "template id", m->step, gw->name);
+	if (adapter_need_template(gw, m, cause) == -1)
 		return (-1);
-	}
 	if (m->access_token == NULL || m->access_token[0] == '\0') {
 		*cause = xasprintf("gateway \"%s\": no access token (the core "
 		    "fetches one before a send)", gw->name);
@@ -371,7 +328,7 @@ wechat_build(const struct gateway *gw, const struct message *m,
 	if ((req->body = wechat_body(m, cause)) == NULL)
 		return (-1);
 	req->bodylen = strlen(req->body);
-	tok = wechat_escape(m->access_token);
+	tok = adapter_percent_encode(m->access_token);
 	req->method = "POST";
 	req->url = xasprintf("%s/cgi-bin/message/template/send?access_token=%s",
 	    p->base, tok);
@@ -452,36 +409,8 @@ wechat_msgid(const json_t *o, struct result *res)
 	if (json_is_integer(id))
 		snprintf(res->provider_id, sizeof(res->provider_id), "%lld",
 		    (long long)json_integer_value(id));
-	else if (json_is_string(id)) {
-		util_strlcpy_utf8(res->provider_id, json_string_value(id),
-		    sizeof(res->provider_id));
-		util_sanitize(res->provider_id);
-	}
-}
-
-/* An answer without an errcode: the status decides; the gateway is at fault. */
-static void
-wechat_no_answer(const struct response *resp, struct result *res)
-{
-	char	 snip[81];
-	long	 c = resp->status;
-
-	util_strlcpy_utf8(snip, resp->body != NULL ? resp->body : "",
-	    sizeof(snip));
-	util_sanitize(snip);
-	res->gwfault = 1;
-	if (c >= 200 && c < 300)
-		result_set(res, OUTCOME_TEMPFAIL, "HTTP %ld with an answer "
-		    "that is not WeChat JSON: %s", c, snip);
-	else if (c == 429) {
-		res->gwfault = 0;
-		result_set(res, OUTCOME_TEMPFAIL, "HTTP 429: %s", snip);
-	} else if (c >= 300 && c < 400)
-		result_set(res, OUTCOME_TEMPFAIL, "HTTP %ld: redirects are not "
-		    "followed; check the gateway's endpoint", c);
-	else
-		result_set(res, OUTCOME_TEMPFAIL, "HTTP %ld%s%s", c,
-		    snip[0] ? ": " : "", snip);
+	else if (json_is_string(id))
+		adapter_provider_id(res, json_string_value(id));
 }
 
 /* The errcode decides (wechat_codes); the HTTP status only when it is absent. */
@@ -490,7 +419,7 @@ wechat_parse(const struct gateway *gw, const struct message *m,
     const struct response *resp, struct result *res)
 {
 	const struct wechat_code	*c;
-	json_t				*o = NULL;
+	json_t				*o;
 	char				 msg[160];
 	long				 code;
 
@@ -500,10 +429,10 @@ wechat_parse(const struct gateway *gw, const struct message *m,
 	res->retry_after_ms = resp->retry_after_ms;
 	res->gwfault = 0;
 	res->token_expired = 0;
-	if (resp->body != NULL)
-		o = json_loadb(resp->body, resp->bodylen, 0, NULL);
+	o = adapter_json_answer(resp);
 	if (resp->status != 200 || wechat_errcode(o, &code) == -1) {
-		wechat_no_answer(resp, res);
+		/* not WeChat's answer: the gateway is at fault */
+		adapter_no_answer(resp, res, "WeChat JSON", 0);
 		json_decref(o);
 		return;
 	}
@@ -517,8 +446,7 @@ wechat_parse(const struct gateway *gw, const struct message *m,
 		    msg[0] ? ": " : "", msg);
 	res->gwfault = c->gwfault;
 	res->token_expired = c->token_expired;
-	if (c->retry_s > 0 && (int64_t)c->retry_s * 1000 > res->retry_after_ms)
-		res->retry_after_ms = (int64_t)c->retry_s * 1000;
+	adapter_wait_at_least(res, c->retry_s);
 	json_decref(o);
 }
 
@@ -588,13 +516,12 @@ wechat_token_parse(const struct gateway *gw, const struct response *resp,
 {
 	const struct wechat_priv	*p = gw != NULL ? gw->priv : NULL;
 	const char			*t;
-	json_t				*o = NULL;
+	json_t				*o;
 	int				 rv = -1;
 
 	if (tokenlen > 0)
 		token[0] = '\0';
-	if (resp->body != NULL)
-		o = json_loadb(resp->body, resp->bodylen, 0, NULL);
+	o = adapter_json_answer(resp);
 	t = json_string_value(json_object_get(o, "access_token"));
 	if (resp->status != 200 || t == NULL)
 		*cause = wechat_token_error(p, resp, o);
