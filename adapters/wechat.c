@@ -364,26 +364,40 @@ wechat_errcode(const json_t *o, long *code)
 	return (-1);
 }
 
-/* Replace every copy of the secret in s by "***" (an echo must not leak it). */
-static void
-wechat_scrub(char *s, const char *secret)
+/*
+ * A copy of s with every occurrence of the secret replaced by "***".
+ * Written into a new buffer: a secret shorter than the mask, or one that
+ * contains it, can neither overflow nor loop (found by fuzz_parse).
+ */
+static char *
+wechat_scrub(const char *s, const char *secret)
 {
-	size_t	 n = secret != NULL ? strlen(secret) : 0;
-	char	*p;
+	size_t		 n = secret != NULL ? strlen(secret) : 0;
+	const char	*p = s, *hit;
+	char		*out, *o;
 
-	while (n > 0 && (p = strstr(s, secret)) != NULL) {
-		memcpy(p, "***", 3);
-		memmove(p + 3, p + n, strlen(p + n) + 1);
+	if (n == 0)
+		return (xstrdup(s));
+	/* at worst every character is a one-character secret: 3 bytes each */
+	out = xreallocarray(NULL, strlen(s) + 1, 3);
+	o = out;
+	while ((hit = strstr(p, secret)) != NULL) {
+		memcpy(o, p, (size_t)(hit - p));
+		o += hit - p;
+		memcpy(o, "***", 3);
+		o += 3;
+		p = hit + n;
 	}
+	strcpy(o, p);
+	return (out);
 }
 
 /* s cleaned for a log line and the database: the secret out, then cut. */
 static void
 wechat_clean(const char *s, const char *secret, char *out, size_t len)
 {
-	char	*dup = xstrdup(s != NULL ? s : "");
+	char	*dup = wechat_scrub(s != NULL ? s : "", secret);
 
-	wechat_scrub(dup, secret);
 	util_strlcpy_utf8(out, dup, len);
 	util_sanitize(out);
 	explicit_bzero(dup, strlen(dup));
