@@ -21,7 +21,7 @@
 #define ALERT_INTERVAL_MS	10000
 #define ALERT_MAX_QUEUE		200
 #define ALERT_MAX_ITEMS		20
-#define ALERT_BACKLOG_CHECK_MS	60000
+#define ALERT_BACKLOG_CHECK_MS	60000	/* the longest interval between checks */
 
 struct alerts {
 	struct env	*env;
@@ -196,8 +196,10 @@ alert_backlog_cb(evutil_socket_t fd, short what, void *arg)
 		free(cause);
 		return;
 	}
+	/* again only after another threshold, and not more than every 10 min */
 	if (ss.oldest_pending_ms < 0 || (age = now - ss.oldest_pending_ms) <
-	    limit || now - a->backlog_alerted < limit)
+	    limit || (a->backlog_alerted != 0 && now - a->backlog_alerted <
+	    (limit > 600000 ? limit : 600000)))
 		return;
 	a->backlog_alerted = now;
 	alert_raise(a, "积压：最早一条待发通知已等待 %lld 分钟，共 %lld 条待发",
@@ -208,13 +210,21 @@ struct alerts *
 alert_new(struct env *env)
 {
 	struct alerts	*a = xcalloc(1, sizeof(*a));
-	struct timeval	 tv = { ALERT_BACKLOG_CHECK_MS / 1000, 0 };
+	struct timeval	 tv;
+	int64_t		 every = env->cfg->delivery.backlog_alert_ms / 2;
 
 	a->env = env;
 	a->flush = evtimer_new(env->base, alert_flush_cb, a);
 	a->backlog = event_new(env->base, -1, EV_PERSIST, alert_backlog_cb, a);
 	if (a->flush == NULL || a->backlog == NULL)
 		fatalx("alert: event_new failed");
+	/* check twice per threshold, at least every second, at most a minute */
+	if (every < 1000)
+		every = 1000;
+	if (every > ALERT_BACKLOG_CHECK_MS)
+		every = ALERT_BACKLOG_CHECK_MS;
+	tv.tv_sec = every / 1000;
+	tv.tv_usec = (every % 1000) * 1000;
 	event_add(a->backlog, &tv);
 	return (a);
 }
