@@ -7,6 +7,7 @@
 #   make install    PREFIX=/usr/local DESTDIR= (also SYSTEMDUNITDIR, SYSUSERSDIR,
 #                   TMPFILESDIR, MANDIR)
 #   make bench      benchmarks (not part of make test)
+#   make fuzz       libFuzzer on the parsers, FUZZ_SECONDS per target (tests/fuzz/README.md)
 
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
@@ -145,3 +146,69 @@ install: all
 
 clean:
 	rm -rf build build-asan
+
+# ---- fuzzing (tests/fuzz/README.md) ----
+# make fuzz      libFuzzer (clang) on every target, FUZZ_SECONDS each (default
+#                600), FUZZ_JOBS at a time (default 2), in FUZZ_BUILD
+# make fuzz-merge  keep what the runs found that adds coverage in tests/fuzz/corpus
+# make test      replays every corpus file with gcc and ASan+UBSan ($(BUILD)/fuzz-replay)
+FUZZ_TARGETS = config render text parse receipt
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 600
+FUZZ_JOBS ?= 2
+FUZZ_CC	?= clang
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	  -fno-omit-frame-pointer
+FUZZ_CFLAGS = -std=c11 -O1 -g $(FUZZ_SAN) $(WARN) $(PKG_CFLAGS) -Itests/fuzz \
+	  -DFUZZ_SRCDIR='"$(CURDIR)/tests/fuzz"'
+FUZZ_HDRS = $(wildcard daemon/*.h adapters/*.h) tests/fuzz/fuzz.h
+FUZZ_LIB_SRC = $(filter-out daemon/store.c daemon/report.c,$(LIB_SRC))
+FUZZ_BIN = $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+FUZZ_REPLAY = $(BUILD)/fuzz-replay
+FUZZ_REPLAY_BIN = $(FUZZ_TARGETS:%=$(FUZZ_REPLAY)/fuzz_%)
+
+.PHONY: fuzz fuzz-build fuzz-merge fuzz-replay clean-fuzz
+fuzz: fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_JOBS) $(FUZZ_TARGETS)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz-merge: fuzz-build
+	@sh tests/fuzz/run.sh -merge $(FUZZ_BUILD) 0 1 $(FUZZ_TARGETS)
+
+$(FUZZ_BUILD)/obj/%.o: %.c $(FUZZ_HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/libhuigao.a: $(FUZZ_LIB_SRC:%.c=$(FUZZ_BUILD)/obj/%.o)
+	$(AR) rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/obj/tests/fuzz/fuzz_util.o \
+	  $(FUZZ_BUILD)/libhuigao.a $(FUZZ_HDRS)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+	    $(FUZZ_BUILD)/obj/tests/fuzz/fuzz_util.o $(FUZZ_BUILD)/libhuigao.a $(LDLIBS)
+
+# The same harnesses as plain programs (tests/fuzz/replay.c), for make test.
+$(FUZZ_REPLAY)/obj/%.o: %.c $(FUZZ_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_REPLAY)/libhuigao.a: $(FUZZ_LIB_SRC:%.c=$(FUZZ_REPLAY)/obj/%.o)
+	$(AR) rcs $@ $^
+
+$(FUZZ_REPLAY)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_REPLAY)/obj/tests/fuzz/replay.o \
+	  $(FUZZ_REPLAY)/obj/tests/fuzz/fuzz_util.o $(FUZZ_REPLAY)/libhuigao.a $(FUZZ_HDRS)
+	$(CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_REPLAY)/obj/tests/fuzz/replay.o \
+	    $(FUZZ_REPLAY)/obj/tests/fuzz/fuzz_util.o $(FUZZ_REPLAY)/libhuigao.a $(LDLIBS)
+
+.SECONDARY: $(FUZZ_BUILD)/obj/tests/fuzz/fuzz_util.o \
+	  $(FUZZ_REPLAY)/obj/tests/fuzz/fuzz_util.o $(FUZZ_REPLAY)/obj/tests/fuzz/replay.o
+
+fuzz-replay: $(FUZZ_REPLAY_BIN)
+	@sh tests/run-fuzz-replay.sh $(BUILD)
+
+test: $(FUZZ_REPLAY_BIN)
+
+clean: clean-fuzz
+clean-fuzz:
+	rm -rf $(FUZZ_BUILD)

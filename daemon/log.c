@@ -43,6 +43,9 @@ log_getverbose(void)
 /* Write one line with its priority; never fails loudly. */
 static void
 log_vline(int pri, const char *level, const char *fmt, va_list ap,
+    const char *suffix) ATTR_PRINTF(3, 0);
+static void
+log_vline(int pri, const char *level, const char *fmt, va_list ap,
     const char *suffix)
 {
 	char		 msg[2048], ts[32];

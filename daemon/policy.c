@@ -73,7 +73,8 @@ valid_email(const char *s)
 	    strchr(at + 1, '@') != NULL || at == s)
 		return (0);
 	for (i = 0; i < n; i++) {
-		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f ||
+		/* ASCII only: no SMTPUTF8, and no invalid UTF-8 into logs */
+		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f ||
 		    strchr("<>,;\"", s[i]) != NULL)
 			return (0);
 	}

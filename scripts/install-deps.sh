@@ -10,10 +10,13 @@ libjansson-dev libssl-dev libsystemd-dev libcmocka-dev tzdata"
 # tests: mock servers, a real Kannel with its fake SMS centre, TLS
 # certificates, man page and unit file checks, the HTML report in a browser
 # (with a CJK font, or its Chinese shows as boxes), a real SMTP server (Exim,
-# run by the e-mail tests from a config in their work dir on a loopback port)
+# run by the e-mail tests from a config in their work dir on a loopback port);
+# make bench: Gammu SMSD on SQLite (libdbi) for the comparison
 PKGS="$PKGS python3 openssl ca-certificates curl valgrind procps
 kannel kannel-extras mandoc systemd chromium fonts-noto-cjk
-exim4-daemon-light"
+exim4-daemon-light gammu-smsd libdbd-sqlite3"
+# make fuzz: clang with libFuzzer and the sanitizer runtimes
+PKGS="$PKGS clang libclang-rt-14-dev"
 
 missing=""
 for p in $PKGS; do
