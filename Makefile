@@ -112,6 +112,7 @@ demo: all
 	@sh scripts/demo.sh $(BUILD)
 
 bench: all
+	@sh scripts/install-deps.sh bench
 	@sh bench/run.sh $(BUILD)
 
 # The unit and the man pages name the default paths (PREFIX=/usr/local,

@@ -18,14 +18,24 @@ mock gateway (bench/mockgw.c) and a fresh huigaod:
            to every notification 'sent' in the database; every key must
            arrive exactly once.
   memory   idle RSS of a fresh daemon idle for 5 s (latency run, before the
-           first step) and after the drain; CPU time over 10 s of idleness
-           after the drain; peak RSS (VmHWM) just before stopping it.
+           first step) and after the drain; CPU time over BENCH_IDLE_SECONDS
+           of idleness after the drain; peak RSS (VmHWM) just before
+           stopping it.
+  gammu    the same drain through Gammu SMSD, a peer: gammu-smsd with its
+           SQL service on SQLite (libdbi's sqlite3 driver) and Gammu's dummy
+           phone driver; BENCH_GAMMU_N messages inserted into its outbox
+           table in one transaction, then gammu-smsd started; time until the
+           outbox is empty and every message is in sentitems. The ratio of
+           the two drain rates (messages per second) is printed and stored.
 
 Environment: BENCH_RUNS (3), BENCH_LATENCY_N (rate x 20 s), BENCH_RATE (50),
 BENCH_SPARSE_N (5; 0 skips it), BENCH_SPARSE_GAP_MS (6000),
-BENCH_BACKLOG (10000), BENCH_GW_MAX_IN_FLIGHT (unset: the gateway's
-default), BENCH_GW_SELFTEST (1; 0 skips measuring the mock
-gateway alone), BENCH_GW_SECONDS (5), BENCH_GW_CONNS (64), BENCH_KEEP=1
+BENCH_BACKLOG (10000), BENCH_IDLE_SECONDS (10), BENCH_GW_MAX_IN_FLIGHT
+(unset: the gateway's default), BENCH_GW_SELFTEST (1; 0 skips measuring the
+mock gateway alone), BENCH_GW_SECONDS (5), BENCH_GW_CONNS (64),
+BENCH_GAMMU (1; 0 skips Gammu SMSD), BENCH_GAMMU_N (1000),
+BENCH_GAMMU_JOURNAL (wal: the journal mode of Gammu's database, as huigao's;
+"delete" is Gammu's out-of-the-box rollback journal), BENCH_KEEP=1
 (keep the work directory), BENCH_COMMIT (the commit measured, recorded
 instead of `git rev-parse HEAD`, for a tree exported with `git archive`),
 TMPDIR.
@@ -580,11 +590,15 @@ def run_drain(args, run):
             time.sleep(5.0)
             res["idle_rss_kb_after_drain"] = proc_status(d.pid, "VmRSS")
             cpu0, rt0 = proc_cpu(d.pid), proc_runtime(d.pid)
-            time.sleep(10.0)
+            time.sleep(args.idle_seconds)
             cpu1, rt1 = proc_cpu(d.pid), proc_runtime(d.pid)
-            res["idle_cpu_ms_10s"] = round((cpu1 - cpu0) * 1000, 1)
+            res["idle_seconds"] = args.idle_seconds
+            res["idle_cpu_ms"] = round((cpu1 - cpu0) * 1000, 1)
             if rt0 is not None and rt1 is not None:
-                res["idle_runtime_us_10s"] = round((rt1 - rt0) * 1e6)
+                res["idle_runtime_us"] = round((rt1 - rt0) * 1e6)
+                # per minute, whatever BENCH_IDLE_SECONDS was
+                res["idle_runtime_ms_per_min"] = round(
+                    (rt1 - rt0) * 1e3 * 60 / args.idle_seconds, 3)
             res["peak_rss_kb"] = proc_status(d.pid, "VmHWM")
         rc, took = st.stop_daemon()
         res["daemon_exit"] = rc
@@ -611,8 +625,20 @@ def run_drain(args, run):
             res["cpu_us_per_msg"] = round(res["drain_cpu_s"] * 1e6 / n, 1)
         res["gw_cpu_us_per_msg"] = round(res["gw_cpu_s"] * 1e6 / n, 1)
         res["states"] = st.states()
+        with st.connect() as c:
+            # every attempt recorded: one 'ok' attempt row per message
+            res["attempts"] = dict(c.execute(
+                "SELECT coalesce(outcome, 'open'), count(*) FROM attempts"
+                " GROUP BY 1").fetchall())
+            res["attempts_ok"] = res["attempts"].get("ok", 0)
+            row = c.execute("SELECT body FROM notifications"
+                            " WHERE body IS NOT NULL LIMIT 1").fetchone()
+            res["body"] = row[0] if row else None
         res["log_lines"] = st.log_lines()
         report_keys("drain run %d" % run, res["keys"])
+        if res["attempts_ok"] != n:
+            print("  drain run %d: %d 'ok' attempts recorded for %d messages"
+                  " (%s)" % (run, res["attempts_ok"], n, res["attempts"]))
     finally:
         kill_children()
         st.cleanup()
@@ -697,6 +723,227 @@ def gw_selftest(args):
     return res
 
 
+# ---- Gammu SMSD: the same drain through a peer --------------------------------
+
+# Where Debian (and Gammu's own install) put the SQLite schema of its SQL
+# service.
+GAMMU_SCHEMAS = (
+    "/usr/share/doc/gammu-smsd/examples/sqlite.sql",
+    "/usr/share/doc/gammu-smsd/examples/sqlite.sql.gz",
+    "/usr/share/doc/gammu/examples/sql/sqlite.sql",
+    "/usr/share/doc/gammu/examples/sql/sqlite.sql.gz",
+    "/usr/share/doc/gammu-doc/examples/sql/sqlite.sql",
+    "/usr/share/doc/gammu-doc/examples/sql/sqlite.sql.gz",
+    "/usr/local/share/doc/gammu/examples/sql/sqlite.sql",
+)
+# Gammu's text when no drain ran first (--only gammu): what huigao renders
+GAMMU_BODY = "【沽源县人民法院】%s案已冻结被执行人银行存款123456.78元。" % CASE_NO
+GAMMU_PHONEID = "huigao-bench"
+GAMMU_CREATOR = "huigao-bench"
+
+
+def gammu_find():
+    """gammu-smsd, its libdbi SQLite driver and its SQLite schema: a dict,
+    or a string saying exactly what is missing."""
+    import glob
+    import gzip
+    exe = shutil.which("gammu-smsd")
+    if not exe:
+        return "gammu-smsd is not installed (Debian: gammu-smsd)"
+    dbd = sorted(glob.glob("/usr/lib/*/dbd/libdbdsqlite3.so") +
+                 glob.glob("/usr/lib/dbd/libdbdsqlite3.so") +
+                 glob.glob("/usr/local/lib/dbd/libdbdsqlite3.so"))
+    if not dbd:
+        return ("libdbi's SQLite 3 driver libdbdsqlite3.so is not installed "
+                "(Debian: libdbd-sqlite3)")
+    schema = next((f for f in GAMMU_SCHEMAS if os.path.exists(f)), None)
+    if not schema:
+        return "gammu-smsd's sqlite.sql schema was not found in %s" % (
+            ", ".join(GAMMU_SCHEMAS))
+    opener = gzip.open if schema.endswith(".gz") else open
+    with opener(schema, "rt", encoding="utf-8") as f:
+        sql = f.read()
+    ver = cmd_out([exe, "--version"])
+    return {"exe": exe, "dbd": dbd[0], "schema": schema, "schema_sql": sql,
+            "version": ver.splitlines()[0] if ver else None,
+            "packages": {p: cmd_out(["dpkg-query", "-W", "-f=${Version}", p])
+                         for p in ("gammu-smsd", "libgammu8", "libdbi1",
+                                   "libdbd-sqlite3")}}
+
+
+def gammu_conf(path, workdir, dbname, phone, log):
+    """gammu-smsd's configuration: the dummy phone driver and the SQL service
+    on SQLite through libdbi, set for the highest drain rate it can do."""
+    text = (
+        "# written by bench/bench.py\n"
+        "[gammu]\n"
+        "model = dummy\n"
+        "connection = none\n"
+        "device = %s\n"
+        "\n"
+        "[smsd]\n"
+        "service = sql\n"
+        "driver = sqlite3\n"
+        "dbdir = %s/\n"
+        "database = %s\n"
+        "logfile = %s\n"
+        "debuglevel = 0\n"
+        "phoneid = %s\n"
+        # one message per main-loop turn and sleep(LoopSleep) seconds after
+        # each: 0 is the only value that sends more than 1 msg/s
+        "loopsleep = 0\n"
+        "commtimeout = 0\n"
+        "statusfrequency = 0\n"
+        "checksecurity = 0\n"
+        "checkbattery = 0\n"
+        "checksignal = 0\n"
+        "checknetwork = 0\n"
+        "receive = 0\n"
+        "deliveryreport = no\n"
+        % (phone, workdir, dbname, log, GAMMU_PHONEID))
+    with open(path, "w") as f:
+        f.write(text)
+    return text
+
+
+def run_gammu(args, run, body):
+    """Gammu SMSD drains args.gammu_n messages from its outbox table."""
+    g = args.gammu
+    n = args.gammu_n
+    st = Setup(args, "gammu-%d" % run)
+    db = os.path.join(st.dir, "smsd.db")
+    phone = os.path.join(st.dir, "phone") + "/"
+    conf = os.path.join(st.dir, "smsdrc")
+    log = os.path.join(st.dir, "smsd.log")
+    res = {"run": run, "messages": n, "loadavg": loadavg(), "body": body,
+           "body_chars": len(body)}
+    p = errf = None
+    try:
+        os.mkdir(phone)
+        with contextlib.closing(sqlite3.connect(db, timeout=10,
+                                                isolation_level=None)) as c:
+            c.executescript(g["schema_sql"])
+            if args.gammu_journal:
+                res["journal_mode"] = c.execute(
+                    "PRAGMA journal_mode = %s" % args.gammu_journal
+                ).fetchone()[0]
+            else:
+                res["journal_mode"] = c.execute(
+                    "PRAGMA journal_mode").fetchone()[0]
+            # due a minute ago, in Gammu's own clock (it compares with
+            # datetime('now', 'localtime')); one UCS-2 part each (<= 70 chars)
+            c.execute("BEGIN")
+            c.executemany(
+                "INSERT INTO outbox(DestinationNumber, TextDecoded, Coding,"
+                " MultiPart, CreatorID, InsertIntoDB, SendingDateTime,"
+                " SendingTimeOut) VALUES (?, ?, 'Unicode_No_Compression',"
+                " 'false', ?, datetime('now', 'localtime', '-1 minute'),"
+                " datetime('now', 'localtime', '-1 minute'),"
+                " datetime('now', 'localtime', '-1 minute'))",
+                ((PHONE, body, GAMMU_CREATOR) for _ in range(n)))
+            c.execute("COMMIT")
+        res["config"] = gammu_conf(conf, st.dir, "smsd.db", phone, log)
+        errf = open(os.path.join(st.dir, "smsd.err"), "w")
+        bound = max(120.0, n / 5.0)
+        with contextlib.closing(sqlite3.connect(db, timeout=10,
+                                                isolation_level=None)) as c:
+            t_start = time.time()
+            p = spawn([g["exe"], "-c", conf], stdout=errf,
+                      stderr=subprocess.STDOUT)
+            t_done = t_first = None
+            sent_first = 0
+            polls = busy = 0
+            outbox = sent = None
+            deadline = time.monotonic() + bound
+            while time.monotonic() < deadline and polls < bound / POLL + 10:
+                polls += 1
+                try:
+                    outbox, sent = c.execute(
+                        "SELECT (SELECT count(*) FROM outbox),"
+                        " (SELECT count(*) FROM sentitems)").fetchone()
+                except sqlite3.OperationalError:	# locked (rollback mode)
+                    busy += 1
+                    outbox = None
+                if outbox is not None and sent and t_first is None:
+                    t_first, sent_first = time.time(), sent
+                if outbox == 0 and sent >= n:
+                    t_done = time.time()
+                    break
+                if p.poll() is not None:
+                    break
+                time.sleep(POLL)
+            res["cpu_s"] = proc_cpu(p.pid)
+            res["peak_rss_kb"] = proc_status(p.pid, "VmHWM")
+            res["polls"] = polls
+            res["polls_locked"] = busy
+            res["all_sent"] = t_done is not None
+            if t_done is None:
+                print("  gammu run %d: outbox %s, sentitems %s of %d after "
+                      "%.0f s (gammu-smsd %s)" % (
+                          run, outbox, sent, n, bound,
+                          "exited %s" % p.returncode
+                          if p.poll() is not None else "running"))
+        rc = stop(p)
+        p = None
+        errf.close()
+        errf = None
+        res["exit"] = rc
+        with contextlib.closing(sqlite3.connect(db, timeout=10,
+                                                isolation_level=None)) as c:
+            res["outbox_left"] = c.execute(
+                "SELECT count(*) FROM outbox").fetchone()[0]
+            res["sentitems"] = c.execute(
+                "SELECT count(*) FROM sentitems").fetchone()[0]
+            res["sentitems_distinct_ids"] = c.execute(
+                "SELECT count(DISTINCT ID) FROM sentitems").fetchone()[0]
+            res["sentitems_status"] = dict(c.execute(
+                "SELECT Status, count(*) FROM sentitems"
+                " GROUP BY 1").fetchall())
+            res["phone_sent_counter"] = c.execute(
+                "SELECT sum(Sent) FROM phones").fetchone()[0]
+        # what the dummy phone wrote under its directory
+        files = 0
+        for _, _, fs in os.walk(phone):
+            files += sum(1 for f in fs if f != "operations.log")
+        res["dummy_phone_files"] = files
+        try:
+            res["dummy_operations_log_bytes"] = os.path.getsize(
+                os.path.join(phone, "operations.log"))
+        except OSError:
+            res["dummy_operations_log_bytes"] = None
+        with open(os.path.join(st.dir, "smsd.err"), "rb") as f:
+            errs = f.read().decode("utf-8", "replace").splitlines()
+        res["stderr_lines"] = len(errs)
+        res["stderr_sample"] = sorted(set(
+            re.sub(r"\[\d+\]", "[PID]", e) for e in errs))[:5]
+        if t_done is not None:
+            took = t_done - t_start
+            res["all_sent_s"] = round(took, 3)
+            res["msgs_per_s"] = round(n / took, 2)
+            # without the start-up: from the first poll that saw a sent item
+            if t_first is not None and t_done > t_first:
+                res["first_sent_s"] = round(t_first - t_start, 3)
+                res["msgs_per_s_steady"] = round((n - sent_first) /
+                                                 (t_done - t_first), 2)
+        if res["cpu_s"] is not None:
+            res["cpu_us_per_msg"] = round(res["cpu_s"] * 1e6 / n, 1)
+        ok = sum(v for k, v in res["sentitems_status"].items()
+                 if k.startswith("SendingOK"))
+        res["sent_ok"] = ok
+        if ok != n or res["sentitems_distinct_ids"] != n:
+            print("  gammu run %d: %d sent OK, %d distinct of %d (%s)" % (
+                run, ok, res["sentitems_distinct_ids"], n,
+                res["sentitems_status"]))
+    finally:
+        if p is not None:
+            stop(p)
+        if errf is not None:
+            errf.close()
+        kill_children()
+        st.cleanup()
+    return res
+
+
 # ---- report --------------------------------------------------------------------
 
 def med(runs, *path):
@@ -738,15 +985,47 @@ ROWS = [
     ("idle RSS, fresh daemon idle 5 s", "kB", "latency",
      ("idle_rss_kb_fresh",)),
     ("idle RSS, 5 s after drain", "kB", "drain", ("idle_rss_kb_after_drain",)),
-    ("idle CPU over 10 s (utime+stime)", "ms", "drain", ("idle_cpu_ms_10s",)),
-    ("idle CPU over 10 s (schedstat)", "us", "drain",
-     ("idle_runtime_us_10s",)),
+    ("idle CPU over BENCH_IDLE_SECONDS (utime+stime)", "ms", "drain",
+     ("idle_cpu_ms",)),
+    ("idle CPU over BENCH_IDLE_SECONDS (schedstat)", "us", "drain",
+     ("idle_runtime_us",)),
+    ("idle CPU per minute (schedstat)", "ms", "drain",
+     ("idle_runtime_ms_per_min",)),
+    ("'ok' attempts recorded (drain)", "", "drain", ("attempts_ok",)),
     ("duplicate keys (drain)", "", "drain", ("keys", "duplicates")),
     ("missing keys (drain)", "", "drain", ("keys", "missing")),
     ("duplicate keys (latency)", "", "latency", ("keys", "duplicates")),
     ("missing keys (latency)", "", "latency", ("keys", "missing")),
     ("daemon log lines (drain)", "", "drain", ("log_lines",)),
+    ("Gammu SMSD: all sent (outbox empty)", "s", "gammu", ("all_sent_s",)),
+    ("Gammu SMSD: first sent item seen", "s", "gammu", ("first_sent_s",)),
+    ("Gammu SMSD: drain rate (to outbox empty)", "msg/s", "gammu",
+     ("msgs_per_s",)),
+    ("Gammu SMSD: drain rate (first..last sent)", "msg/s", "gammu",
+     ("msgs_per_s_steady",)),
+    ("Gammu SMSD: CPU per message", "us", "gammu", ("cpu_us_per_msg",)),
+    ("Gammu SMSD: peak RSS (VmHWM)", "kB", "gammu", ("peak_rss_kb",)),
+    ("Gammu SMSD: sent OK (sentitems)", "", "gammu", ("sent_ok",)),
 ]
+
+
+def comparison(results):
+    """huigao's drain rate over Gammu SMSD's, medians of the same run."""
+    hg, hg_runs = med(results["drain"], "msgs_per_s_sent")
+    gm, gm_runs = med(results["gammu"], "msgs_per_s")
+    hc, _ = med(results["drain"], "cpu_us_per_msg")
+    gc, _ = med(results["gammu"], "cpu_us_per_msg")
+    return {
+        "huigao_msgs_per_s": hg, "huigao_runs": hg_runs,
+        "gammu_msgs_per_s": gm, "gammu_runs": gm_runs,
+        "ratio": round(hg / gm, 1) if hg and gm else None,
+        "huigao_cpu_us_per_msg": hc, "gammu_cpu_us_per_msg": gc,
+        "cpu_ratio": round(gc / hc, 1) if hc and gc else None,
+        "how": "median huigao drain rate to every notification 'sent' in its "
+               "database over median Gammu SMSD drain rate to an empty "
+               "outbox with every message in sentitems; messages per "
+               "second, not totals (the backlogs differ in size)",
+    }
 
 
 def fmt(v):
@@ -766,7 +1045,7 @@ def summarise(results):
     return table
 
 
-def print_table(args, mach, gw, table):
+def print_table(args, mach, gw, table, cmp=None):
     print()
     print("huigao benchmark: %d run(s), medians; %s x %s, kernel %s" % (
         args.runs, mach["nproc"], mach["cpu_model"], mach["kernel"]))
@@ -790,6 +1069,14 @@ def print_table(args, mach, gw, table):
                                       r["unit"],
                                       " ".join(fmt(v) for v in r["runs"])))
     print()
+    if cmp:
+        print("huigao %s msg/s (%d steps) / Gammu SMSD %s msg/s (%d messages)"
+              " = %sx; CPU per message %s us / %s us = %sx" % (
+                  fmt(cmp["huigao_msgs_per_s"]), args.backlog,
+                  fmt(cmp["gammu_msgs_per_s"]), args.gammu_n,
+                  fmt(cmp["ratio"]), fmt(cmp["huigao_cpu_us_per_msg"]),
+                  fmt(cmp["gammu_cpu_us_per_msg"]), fmt(cmp["cpu_ratio"])))
+        print()
 
 
 # ---- main ----------------------------------------------------------------------
@@ -803,7 +1090,7 @@ def main():
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--mockgw", required=True)
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results"))
-    ap.add_argument("--only", choices=("latency", "sparse", "drain"),
+    ap.add_argument("--only", choices=("latency", "sparse", "drain", "gammu"),
                     action="append", help="run only these workloads")
     ap.add_argument("--wrap", default="",
                     help="prefix for the daemon's command, for profiling "
@@ -811,7 +1098,7 @@ def main():
                     "figures are then the wrapper's and no JSON is written")
     args = ap.parse_args()
     args.wrap = shlex.split(args.wrap)
-    only = set(args.only or ("latency", "sparse", "drain"))
+    only = set(args.only or ("latency", "sparse", "drain", "gammu"))
     build = os.path.abspath(args.build)
     args.huigaod = os.path.join(build, "huigaod")
     args.huigaoctl = os.path.join(build, "huigaoctl")
@@ -828,6 +1115,22 @@ def main():
     args.gw_seconds = env_int("BENCH_GW_SECONDS", 5, 1, 600)
     args.gw_conns = env_int("BENCH_GW_CONNS", 64, 1, 1000)
     args.keep = os.environ.get("BENCH_KEEP", "") == "1"
+    args.idle_seconds = env_int("BENCH_IDLE_SECONDS", 10, 1, 3600)
+    args.gammu_n = env_int("BENCH_GAMMU_N", 1000, 1, 100000)
+    args.gammu_journal = os.environ.get("BENCH_GAMMU_JOURNAL", "wal").lower()
+    if args.gammu_journal not in ("wal", "delete", "truncate", "persist",
+                                  "memory", "off", ""):
+        sys.exit("bench: BENCH_GAMMU_JOURNAL must be a journal mode "
+                 "(wal, delete, ...), not %r" % args.gammu_journal)
+    if os.environ.get("BENCH_GAMMU", "1") == "0" or args.wrap:
+        only.discard("gammu")
+    args.gammu = None
+    if "gammu" in only:
+        args.gammu = gammu_find()
+        if isinstance(args.gammu, str):
+            sys.exit("bench: cannot run Gammu SMSD for the comparison: %s;\n"
+                     "bench: run scripts/install-deps.sh, or BENCH_GAMMU=0 "
+                     "to skip it" % args.gammu)
     args.batch, args.max_in_flight = 500, 128
     try:
         _libc = ctypes.CDLL(None, use_errno=True)
@@ -852,7 +1155,8 @@ def main():
             print("  %s req/s, gateway CPU share %s, %s req per CPU second" % (
                 fmt(gw.get("requests_per_s")), fmt(gw.get("gw_cpu_share")),
                 fmt(gw.get("requests_per_cpu_s"))), flush=True)
-        results = {"latency": [], "sparse": [], "drain": []}
+        results = {"latency": [], "sparse": [], "drain": [], "gammu": []}
+        body = None
         for run in range(1, args.runs + 1):
             if "latency" in only:
                 print("bench: run %d/%d: latency (%d steps at %d/s) ..." % (
@@ -882,8 +1186,19 @@ def main():
                                           fmt(r.get("all_sent_s")),
                                           fmt(r.get("peak_rss_kb"))),
                       flush=True)
+                body = r.get("body") or body
+            if "gammu" in only:
+                print("bench: run %d/%d: Gammu SMSD drain (%d messages) ..." %
+                      (run, args.runs, args.gammu_n), flush=True)
+                r = run_gammu(args, run, body or GAMMU_BODY)
+                results["gammu"].append(r)
+                print("  %s msg/s, all sent after %s s, %s us CPU per message"
+                      % (fmt(r.get("msgs_per_s")), fmt(r.get("all_sent_s")),
+                         fmt(r.get("cpu_us_per_msg"))), flush=True)
         table = summarise(results)
-        print_table(args, mach, gw, table)
+        cmp = comparison(results) if results["gammu"] and \
+            results["drain"] else None
+        print_table(args, mach, gw, table, cmp)
         doc = {
             "date": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "machine": mach,
@@ -911,7 +1226,23 @@ def main():
                 "memory": "VmRSS of a fresh daemon idle 5 s; VmRSS 5 s after "
                           "the drain; utime+stime (10 ms ticks) and "
                           "/proc/PID/schedstat run time (ns) over the next "
-                          "10 s; VmHWM just before SIGTERM",
+                          "%d s; VmHWM just before SIGTERM" %
+                          args.idle_seconds,
+                "gammu": None if args.gammu is None else {
+                    "messages": args.gammu_n,
+                    "journal_mode": args.gammu_journal or "default",
+                    "gammu_smsd": args.gammu["version"],
+                    "packages": args.gammu["packages"],
+                    "schema": args.gammu["schema"],
+                    "libdbi_driver": args.gammu["dbd"],
+                    "how": "Gammu's SQLite schema, the messages inserted into "
+                           "outbox in one transaction with no daemon running "
+                           "(the text of huigao's drain, one UCS-2 part, due "
+                           "a minute ago); then gammu-smsd (SQL service, "
+                           "libdbi sqlite3, dummy phone driver) is started; "
+                           "time from spawning it to an empty outbox with "
+                           "every message in sentitems (polled every %d ms "
+                           "from another connection)" % int(POLL * 1000)},
                 "config": {"batch": args.batch,
                            "max_in_flight": args.max_in_flight,
                            "gateway_max_in_flight": args.gw_max_in_flight or
@@ -922,6 +1253,7 @@ def main():
                          "recipients": "one applicant, phone " + PHONE},
             },
             "mockgw_capacity": gw,
+            "comparison_gammu": cmp,
             "table": table,
             "runs": results,
         }
@@ -937,8 +1269,11 @@ def main():
         os.rename(path + ".tmp", path)
         print("bench: results in %s" % os.path.relpath(path))
         bad = any(not r.get("all_sent") or r["keys"]["duplicates"] or
-                  r["keys"]["missing"] for wl in results.values()
-                  for r in wl)
+                  r["keys"]["missing"] for wl in ("latency", "sparse", "drain")
+                  for r in results[wl])
+        bad = bad or any(not r.get("all_sent") or
+                         r.get("sent_ok") != r["messages"]
+                         for r in results["gammu"])
         return 1 if bad else 0
     finally:
         kill_children()

@@ -5,13 +5,20 @@
 # against a fresh database, gateway and daemon; BENCH_RUNS repetitions,
 # medians. Prints a table and writes bench/results/<UTC date-time>.json.
 #
+# The same run drains BENCH_GAMMU_N messages through Gammu SMSD (gammu-smsd,
+# SQL service on SQLite, dummy phone driver) and prints the ratio.
+#
 # Environment (see bench/bench.py): BENCH_RUNS=3 BENCH_RATE=50
 # BENCH_SPARSE_N=5 BENCH_SPARSE_GAP_MS=6000
-# BENCH_LATENCY_N=1000 BENCH_BACKLOG=10000 BENCH_GW_MAX_IN_FLIGHT BENCH_GW_SELFTEST=1
-# BENCH_GW_SECONDS=5 BENCH_GW_CONNS=64 BENCH_KEEP=1 BENCH_COMMIT CC PYTHON
+# BENCH_LATENCY_N=1000 BENCH_BACKLOG=10000 BENCH_IDLE_SECONDS=10
+# BENCH_GW_MAX_IN_FLIGHT BENCH_GW_SELFTEST=1 BENCH_GW_SECONDS=5
+# BENCH_GW_CONNS=64 BENCH_GAMMU=1 BENCH_GAMMU_N=1000 BENCH_GAMMU_JOURNAL=wal
+# BENCH_KEEP=1 BENCH_COMMIT CC PYTHON
 #
-# Needs: cc, pkg-config libevent, python3; wrk (optional) to measure the
-# mock gateway alone, else a slower Python load generator is used.
+# Needs: cc, pkg-config libevent, python3; gammu-smsd and libdbd-sqlite3
+# (scripts/install-deps.sh; BENCH_GAMMU=0 skips the comparison); wrk
+# (optional) to measure the mock gateway alone, else a slower Python load
+# generator is used.
 
 BENCH=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$BENCH/.." && pwd)

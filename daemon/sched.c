@@ -520,7 +520,8 @@ sched_message(struct job *j, struct message *m)
 	m->access_token = j->access_token;
 	m->court_name = cfg_court(j->cfg, d->court) ?
 	    cfg_court(j->cfg, d->court)->name : d->sign;
-	if (j->s->env->receipt_secret != NULL) {
+	/* the token is needed only where receipts can come back to us */
+	if (j->s->env->receipt_secret != NULL && j->cfg->callback_url != NULL) {
 		receipt_token(j->s->env->receipt_secret, d->key, j->token);
 		m->receipt_token = j->token;
 	}

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install the Debian packages huigao needs to build and test.
 # Idempotent: installs only what is missing; needs root (or sudo) when it must install.
+# "install-deps.sh bench" adds what make bench needs (Gammu SMSD).
 set -eu
 
 # build: compiler and the libraries of DESIGN.md
@@ -10,13 +11,18 @@ libjansson-dev libssl-dev libsystemd-dev libcmocka-dev tzdata"
 # tests: mock servers, a real Kannel with its fake SMS centre, TLS
 # certificates, man page and unit file checks, the HTML report in a browser
 # (with a CJK font, or its Chinese shows as boxes), a real SMTP server (Exim,
-# run by the e-mail tests from a config in their work dir on a loopback port);
-# make bench: Gammu SMSD on SQLite (libdbi) for the comparison
+# run by the e-mail tests from a config in their work dir on a loopback port)
 PKGS="$PKGS python3 openssl ca-certificates curl valgrind procps
 kannel kannel-extras mandoc systemd chromium fonts-noto-cjk
-exim4-daemon-light gammu-smsd libdbd-sqlite3"
+exim4-daemon-light"
 # make fuzz: clang with libFuzzer and the sanitizer runtimes
 PKGS="$PKGS clang libclang-rt-14-dev"
+# make bench (install-deps.sh bench): Gammu SMSD on SQLite for the
+# comparison; not installed otherwise, since on a machine booted with
+# systemd the package enables a gammu-smsd service of its own
+if [ "${1:-}" = bench ]; then
+	PKGS="$PKGS gammu-smsd libdbd-sqlite3"
+fi
 
 missing=""
 for p in $PKGS; do
