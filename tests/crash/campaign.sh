@@ -15,6 +15,8 @@ E2E_DIR=$(cd "$(dirname "$0")/../e2e" && pwd)
 . "$E2E_DIR/lib.sh"
 
 KILLS=${1:-1000}
+# the mock gateway must outlive a long campaign
+GW_MAX_SECONDS=${GW_MAX_SECONDS:-7200}
 MESSAGES=${2:-20000}
 INFLIGHT=32
 DELIVERY="batch = 500; max_in_flight = $INFLIGHT; retry_base = 1; retry_max = 2; max_attempts = 1000; max_age = 86400; poll_interval = 1;"

@@ -144,7 +144,7 @@ s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 start_gw() {
 	rm -f "$GW_LOG.port"
 	"$PYTHON" "$E2E_DIR/mockgw.py" --port "${2:-0}" --log "$GW_LOG" \
-		--max-seconds 600 ${1:+--plan "$1"} 2>>"$WORK/mockgw.err" &
+		--max-seconds "${GW_MAX_SECONDS:-600}" ${1:+--plan "$1"} 2>>"$WORK/mockgw.err" &
 	GW_PID=$!
 	wait_until '[ -s "$GW_LOG.port" ]' 10 ||
 		fail "mock gateway did not start: $(cat "$WORK/mockgw.err")"
