@@ -32,7 +32,10 @@ while [ $kills -lt "$KILLS" ] && [ "$(count_state sent)" -lt "$MESSAGES" ]; do
 	kills=$((kills + 1))
 done
 start_daemon
-wait_until '[ "$(count_state sent)" = "$MESSAGES" ]' $((60 + MESSAGES / 200)) ||
+# the final drain: twice the gateway's own pace, plus a margin
+budget=$(awk -v m="$MESSAGES" -v d="${CRASH_GW_DELAY:-0.005}" -v f=$INFLIGHT \
+	'BEGIN { printf "%d", 60 + m / 200 + 2 * m * d / f }')
+wait_until '[ "$(count_state sent)" = "$MESSAGES" ]' "$budget" ||
 	fail "$(count_state sent) of $MESSAGES sent after $kills kills"
 stop_daemon
 received=$(gw_count)
