@@ -296,6 +296,7 @@ step_field() {
 # exit status in $WORK/huigaod.rc, so that "has it exited" is well defined.
 start_daemon() {
 	rm -f "$WORK/huigaod.pid" "$WORK/huigaod.rc"
+	DAEMON_STARTS=$(log_count ' started: database ')
 	sh -c 'pidf=$1 rcf=$2; shift 2
 		"$@" </dev/null & echo $! >"$pidf.tmp"; mv "$pidf.tmp" "$pidf"
 		wait $!; echo $? >"$rcf.tmp"; mv "$rcf.tmp" "$rcf"' \
@@ -325,6 +326,10 @@ stop_daemon() {
 	if daemon_exited; then
 		fail "daemon had already exited with status $(daemon_rc)"
 	fi
+	# A SIGTERM that arrives before huigaod has even reached main() (between
+	# the fork and the exec, or while a sanitizer initialises) kills it with
+	# the default action; a service manager waits for READY=1 the same way.
+	wait_until '[ "$(log_count " started: database ")" -gt "${DAEMON_STARTS:-0}" ] || daemon_exited' 10 || :
 	kill -TERM "$_pid" 2>/dev/null
 	if ! wait_until daemon_exited 10; then
 		kill -KILL "$_pid" 2>/dev/null
