@@ -20,7 +20,6 @@
 #include "core.h"
 #include "receipt.h"
 
-#define SCHED_EXPAND_BUDGET_MS	20	/* then yield to the loop */
 #define SCHED_BUSY_MIN_MS	50
 #define SCHED_BUSY_MAX_MS	2000
 
@@ -70,7 +69,6 @@ struct sched {
 	struct env		*env;
 	struct event		*kick;		/* run a cycle on the next loop turn */
 	struct event		*timer;		/* the next due row */
-	struct event		*flush;		/* write outcomes */
 	struct event		*busy;		/* retry after SQLITE_BUSY */
 	int64_t			 busy_ms;
 	struct job		*jobs;
@@ -403,7 +401,7 @@ sched_decide(const struct job *j, const struct result *res, int64_t now,
 	    j->d->attempts, res->error);
 }
 
-/* Queue the write of an outcome; flush on the next loop turn. */
+/* Queue the write of an outcome; the next turn records it. */
 static void
 sched_push(struct sched *s, const struct outcome_rec *r)
 {
@@ -412,7 +410,7 @@ sched_push(struct sched *s, const struct outcome_rec *r)
 		s->recs = xreallocarray(s->recs, s->caprecs, sizeof(*s->recs));
 	}
 	s->recs[s->nrecs++] = *r;
-	event_active(s->flush, EV_TIMEOUT, 0);
+	sched_kick(s);
 }
 
 /* A send finished (or never started): decide, log, record, release. */
@@ -784,54 +782,25 @@ sched_busy(struct sched *s, const char *what, const char *cause)
 	evtimer_add(s->busy, &tv);
 }
 
-/* Write the queued outcomes in one transaction. */
+/* Expand one batch of new step events (inside the turn's transaction). */
 static int
-sched_flush(struct sched *s)
-{
-	char	*cause = NULL;
-	int	 rv;
-
-	if (s->nrecs == 0)
-		return (0);
-	test_killpoint("before-record");
-	rv = store_record(s->env->store, s->recs, s->nrecs, &cause);
-	if (rv == STORE_OK) {
-		s->nrecs = 0;
-		return (0);
-	}
-	sched_busy(s, "recording outcomes", rv == STORE_BUSY ? NULL : cause);
-	free(cause);
-	return (-1);
-}
-
-/* Expand new step events, a bounded amount per turn. */
-static int
-sched_expand(struct sched *s, int *more)
+sched_expand(struct sched *s, int *more, char **cause)
 {
 	struct env		*env = s->env;
 	struct expand_stats	 xs;
-	int64_t			 t0 = util_mono_ms();
-	char			*cause = NULL;
 	int			 rv;
 
 	*more = 0;
-	do {
-		rv = store_expand(env->store, env->cfg, util_now_ms(),
-		    (size_t)env->cfg->delivery.batch, &xs, &cause);
-		if (rv != STORE_OK) {
-			sched_busy(s, "reading step events", rv == STORE_BUSY ?
-			    NULL : cause);
-			free(cause);
-			return (-1);
-		}
-		if (xs.events > 0)
-			log_debug("expanded %zu step events: %zu to send, %zu "
-			    "suppressed, %zu dead, %zu updated", xs.events,
-			    xs.created, xs.suppressed, xs.dead, xs.updated);
-	} while (xs.events == (size_t)env->cfg->delivery.batch &&
-	    util_mono_ms() - t0 < SCHED_EXPAND_BUDGET_MS);
+	rv = store_expand(env->store, env->cfg, util_now_ms(),
+	    (size_t)env->cfg->delivery.batch, &xs, cause);
+	if (rv != STORE_OK)
+		return (rv);
+	if (xs.events > 0)
+		log_debug("expanded %zu step events: %zu to send, %zu "
+		    "suppressed, %zu dead, %zu updated", xs.events, xs.created,
+		    xs.suppressed, xs.dead, xs.updated);
 	*more = xs.events == (size_t)env->cfg->delivery.batch;
-	return (0);
+	return (STORE_OK);
 }
 
 /* Free send slots over every gateway of the current configuration. */
@@ -852,20 +821,22 @@ sched_free_slots(struct sched *s)
 	return (n);
 }
 
-/* Claim as many due rows as there is room for, and start them. */
+/*
+ * Lease as many due rows as there is room for (inside the turn's
+ * transaction; the caller starts them once it is committed).
+ */
 static int
-sched_claim(struct sched *s, size_t *nclaimed)
+sched_claim(struct sched *s, struct delivery ***list, size_t *n,
+    char **cause)
 {
 	struct env	*env = s->env;
-	struct delivery	**list;
-	size_t		 n, i, room, used, free_slots;
-	char		*cause = NULL;
+	size_t		 i, room, free_slots;
 	int		 rv;
 
-	*nclaimed = 0;
-	used = s->njobs + s->nrecs;
+	*list = NULL;
+	*n = 0;
 	room = (size_t)env->cfg->delivery.max_in_flight;
-	room = used >= room ? 0 : room - used;
+	room = s->njobs >= room ? 0 : room - s->njobs;
 	if (room > (size_t)env->cfg->delivery.batch)
 		room = (size_t)env->cfg->delivery.batch;
 	/* no more than the gateways can take: rows claimed beyond that would
@@ -874,26 +845,15 @@ sched_claim(struct sched *s, size_t *nclaimed)
 	if (room > free_slots)
 		room = free_slots;
 	if (room == 0 || env->stopping)
-		return (0);
+		return (STORE_OK);
 	s->blocked = 0;
 	rv = store_claim(env->store, env->cfg, util_now_ms(), room, sched_pick,
-	    s, &list, &n, &s->blocked_ms, &cause);
+	    s, list, n, &s->blocked_ms, cause);
 	for (i = 0; i < s->ngws; i++)
 		s->gws[i].picked = 0;
 	if (s->blocked_ms > 0)
 		s->blocked = 1;
-	if (rv == STORE_OK && n > 0)
-		test_killpoint("after-claim");
-	if (rv != STORE_OK) {
-		sched_busy(s, "claiming", rv == STORE_BUSY ? NULL : cause);
-		free(cause);
-		return (-1);
-	}
-	for (i = 0; i < n; i++)
-		sched_start(s, list[i]);
-	free(list);
-	*nclaimed = n;
-	return (0);
+	return (rv);
 }
 
 /* Arm the one timer for the next due row, or sleep. */
@@ -941,35 +901,78 @@ sched_arm(struct sched *s)
 	return (0);
 }
 
-/* One cycle: record, expand, claim, arm. */
+/* What a failed turn was doing, for the log. */
+static const char *
+sched_doing(const struct sched *s, size_t claimed)
+{
+	if (s->nrecs > 0)
+		return ("recording outcomes");
+	return (claimed > 0 ? "claiming" : "reading step events");
+}
+
+/*
+ * One turn, in one write transaction (one fsync): record the outcomes
+ * waiting, expand a batch of new step events, lease what the gateways can
+ * take. Only once that is committed do the sends start, so a lease is
+ * durable before its request leaves; on any failure everything stays in
+ * memory and the turn is tried again (sched_busy).
+ */
 static void
 sched_run(struct sched *s)
 {
-	size_t	 n;
-	int	 more = 0;
+	struct env	*env = s->env;
+	struct delivery	**list = NULL;
+	size_t		 n = 0, i;
+	char		*cause = NULL;
+	int		 more = 0, rv;
 
 	if (evtimer_pending(s->busy, NULL))
 		return;		/* waiting out a locked database */
-	if (sched_flush(s) == -1)
-		return;
-	if (!s->env->stopping && sched_expand(s, &more) == -1)
-		return;		/* sched_busy has the retry */
-	if (sched_claim(s, &n) == -1)
-		return;
+	if ((rv = store_begin(env->store, &cause)) != STORE_OK)
+		goto busy;
+	if (s->nrecs > 0) {
+		test_killpoint("before-record");
+		if ((rv = store_record(env->store, s->recs, s->nrecs, &cause)) !=
+		    STORE_OK)
+			goto abort;
+	}
+	if (!env->stopping && (rv = sched_expand(s, &more, &cause)) !=
+	    STORE_OK)
+		goto abort;
+	if ((rv = sched_claim(s, &list, &n, &cause)) != STORE_OK)
+		goto abort;
+	if ((rv = store_commit(env->store, &cause)) != STORE_OK)
+		goto fail;
+	s->nrecs = 0;
+	if (n > 0)
+		test_killpoint("after-claim");
+	for (i = 0; i < n; i++)
+		sched_start(s, list[i]);
+	free(list);
 	s->busy_ms = 0;
 	if (s->busy_since != 0 && s->busy_warned)
 		log_info("the database is writable again after %lld s",
 		    (long long)((util_now_ms() - s->busy_since) / 1000));
 	s->busy_since = 0;
-	if (s->env->stopping) {
+	if (env->stopping) {
 		if (s->njobs == 0 && s->nrecs == 0 && s->drained != NULL)
-			s->drained(s->env);
+			s->drained(env);
 		return;
 	}
-	if (more || n > 0)
+	if (more || n > 0 || s->nrecs > 0)
 		sched_kick(s);	/* more may be waiting: go again next turn */
 	else if (sched_arm(s) == -1)
 		sched_busy(s, "scheduling", NULL);
+	return;
+abort:
+	store_abort(env->store);
+fail:
+	for (i = 0; i < n; i++)
+		delivery_free(list[i]);
+	free(list);
+busy:
+	sched_busy(s, sched_doing(s, n), rv == STORE_BUSY ? NULL : cause);
+	free(cause);
 }
 
 static void
@@ -978,20 +981,6 @@ sched_kick_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	sched_run(arg);
-}
-
-/* Outcomes are waiting: write them, then look for more work. */
-static void
-sched_flush_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct sched	*s = arg;
-
-	(void)fd;
-	(void)what;
-	if (evtimer_pending(s->busy, NULL))
-		return;
-	if (sched_flush(s) == 0)
-		sched_run(s);
 }
 
 void
@@ -1022,10 +1011,8 @@ sched_new(struct env *env)
 	s->env = env;
 	s->kick = event_new(env->base, -1, 0, sched_kick_cb, s);
 	s->timer = evtimer_new(env->base, sched_kick_cb, s);
-	s->flush = event_new(env->base, -1, 0, sched_flush_cb, s);
 	s->busy = evtimer_new(env->base, sched_kick_cb, s);
-	if (s->kick == NULL || s->timer == NULL || s->flush == NULL ||
-	    s->busy == NULL)
+	if (s->kick == NULL || s->timer == NULL || s->busy == NULL)
 		fatalx("sched: event_new failed");
 	return (s);
 }
@@ -1046,7 +1033,6 @@ sched_free(struct sched *s)
 	}
 	event_free(s->kick);
 	event_free(s->timer);
-	event_free(s->flush);
 	event_free(s->busy);
 	for (size_t i = 0; i < s->ngws; i++) {
 		free(s->gws[i].name);

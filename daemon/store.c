@@ -99,6 +99,7 @@ static const char *const store_sql[Q_MAX] = {
 struct store {
 	sqlite3		*db;
 	sqlite3_stmt	*stmt[Q_MAX];
+	int		 outer;		/* inside store_begin .. store_commit */
 };
 
 /* The error text of the last failing call, as an allocated cause. */
@@ -154,6 +155,62 @@ store_rollback(struct store *st)
 {
 	if (!sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/*
+ * The write transaction of one operation: its own, or the caller's when
+ * the caller opened one with store_begin (then a failure is the caller's
+ * to roll back, and nothing is committed before store_commit).
+ */
+static int
+txn_open(struct store *st, char **cause)
+{
+	if (st->outer)
+		return (STORE_OK);
+	return (store_exec(st, "BEGIN IMMEDIATE", cause));
+}
+
+static int
+txn_close(struct store *st, char **cause)
+{
+	if (st->outer)
+		return (STORE_OK);
+	return (store_exec(st, "COMMIT", cause));
+}
+
+static void
+txn_fail(struct store *st)
+{
+	if (!st->outer)
+		store_rollback(st);
+}
+
+int
+store_begin(struct store *st, char **cause)
+{
+	int	 rv;
+
+	if ((rv = store_exec(st, "BEGIN IMMEDIATE", cause)) == STORE_OK)
+		st->outer = 1;
+	return (rv);
+}
+
+int
+store_commit(struct store *st, char **cause)
+{
+	int	 rv;
+
+	st->outer = 0;
+	if ((rv = store_exec(st, "COMMIT", cause)) != STORE_OK)
+		store_rollback(st);
+	return (rv);
+}
+
+void
+store_abort(struct store *st)
+{
+	st->outer = 0;
+	store_rollback(st);
 }
 
 /* Set the pragmas every connection of huigao uses. */
@@ -794,7 +851,7 @@ store_expand(struct store *st, const struct config *cfg, int64_t now_ms,
 	int		 rv;
 
 	memset(xs, 0, sizeof(*xs));
-	if ((rv = store_exec(st, "BEGIN IMMEDIATE", cause)) != STORE_OK)
+	if ((rv = txn_open(st, cause)) != STORE_OK)
 		return (rv);
 	if ((rv = expand_hwm(st, &hwm)) != STORE_OK ||
 	    (rv = expand_read(st, hwm, max, &ev, &n)) != STORE_OK)
@@ -816,7 +873,7 @@ store_expand(struct store *st, const struct config *cfg, int64_t now_ms,
 		if (rv != STORE_OK)
 			goto fail;
 	}
-	if ((rv = store_exec(st, "COMMIT", cause)) != STORE_OK)
+	if ((rv = txn_close(st, cause)) != STORE_OK)
 		goto fail;
 	for (i = 0; i < n; i++)
 		event_clear(&ev[i]);
@@ -825,7 +882,7 @@ store_expand(struct store *st, const struct config *cfg, int64_t now_ms,
 fail:
 	if (cause != NULL && *cause == NULL)
 		*cause = store_errmsg(st, "expand");
-	store_rollback(st);
+	txn_fail(st);
 	for (i = 0; i < n; i++)
 		event_clear(&ev[i]);
 	free(ev);
@@ -1028,7 +1085,7 @@ store_claim(struct store *st, const struct config *cfg, int64_t now_ms,
 	*blocked = -1;
 	if (max == 0)
 		return (STORE_OK);
-	if ((rv = store_exec(st, "BEGIN IMMEDIATE", cause)) != STORE_OK)
+	if ((rv = txn_open(st, cause)) != STORE_OK)
 		return (rv);
 	kept = xreallocarray(NULL, max, sizeof(*kept));
 	/* look a little further than max: rows for a paused gateway are
@@ -1037,7 +1094,7 @@ store_claim(struct store *st, const struct config *cfg, int64_t now_ms,
 	    STORE_OK ||
 	    (rv = claim_rows(st, cfg, now_ms, max, pick, arg, list, n, kept,
 	    &k, blocked)) != STORE_OK ||
-	    (rv = store_exec(st, "COMMIT", cause)) != STORE_OK)
+	    (rv = txn_close(st, cause)) != STORE_OK)
 		goto fail;
 	claim_free(list, n);
 	*out = kept;
@@ -1046,7 +1103,7 @@ store_claim(struct store *st, const struct config *cfg, int64_t now_ms,
 fail:
 	if (cause != NULL && *cause == NULL)
 		*cause = store_errmsg(st, "claim");
-	store_rollback(st);
+	txn_fail(st);
 	claim_free(list, n);
 	claim_free(kept, k);
 	return (rv == STORE_BUSY ? STORE_BUSY : STORE_ERR);
@@ -1150,17 +1207,17 @@ store_record(struct store *st, const struct outcome_rec *recs, size_t n,
 
 	if (n == 0)
 		return (STORE_OK);
-	if ((rv = store_exec(st, "BEGIN IMMEDIATE", cause)) != STORE_OK)
+	if ((rv = txn_open(st, cause)) != STORE_OK)
 		return (rv);
 	for (i = 0; i < n; i++) {
 		if ((rv = record_one(st, &recs[i])) != STORE_OK) {
 			*cause = store_errmsg(st, "record");
-			store_rollback(st);
+			txn_fail(st);
 			return (rv);
 		}
 	}
-	if ((rv = store_exec(st, "COMMIT", cause)) != STORE_OK)
-		store_rollback(st);
+	if ((rv = txn_close(st, cause)) != STORE_OK)
+		txn_fail(st);
 	return (rv);
 }
 

@@ -99,6 +99,16 @@ int	 store_check_schema(struct store *, char **cause);
 int64_t	 store_data_version(struct store *);
 /* Rows left in 'sending' by a dead process go back to 'pending'. */
 int	 store_reclaim(struct store *, int64_t now_ms, size_t *n, char **cause);
+/*
+ * One write transaction around several of the calls below (record,
+ * expand, claim), so that a turn of the scheduler costs one fsync: the
+ * calls then write into it instead of committing their own, and on a
+ * failure the caller calls store_abort. What a claim inside it returns
+ * must not be sent before store_commit succeeds.
+ */
+int	 store_begin(struct store *, char **cause);
+int	 store_commit(struct store *, char **cause);
+void	 store_abort(struct store *);
 /* step_events after the high-water mark -> notifications, one transaction. */
 int	 store_expand(struct store *, const struct config *, int64_t now_ms,
 	    size_t max, struct expand_stats *, char **cause);
