@@ -986,7 +986,15 @@ sched_kick_cb(evutil_socket_t fd, short what, void *arg)
 void
 sched_kick(struct sched *s)
 {
-	event_active(s->kick, EV_TIMEOUT, 0);
+	static const struct timeval	 now = { 0, 0 };
+
+	/*
+	 * A timer due at once, not event_active: an event activated from a
+	 * callback runs in the same pass of the loop, so a turn that kicks
+	 * the next one would starve libcurl's timers and sockets (a backlog
+	 * would be expanded entirely before the first request left).
+	 */
+	evtimer_add(s->kick, &now);
 }
 
 size_t
@@ -1009,7 +1017,7 @@ sched_new(struct env *env)
 	struct sched	*s = xcalloc(1, sizeof(*s));
 
 	s->env = env;
-	s->kick = event_new(env->base, -1, 0, sched_kick_cb, s);
+	s->kick = evtimer_new(env->base, sched_kick_cb, s);
 	s->timer = evtimer_new(env->base, sched_kick_cb, s);
 	s->busy = evtimer_new(env->base, sched_kick_cb, s);
 	if (s->kick == NULL || s->timer == NULL || s->busy == NULL)

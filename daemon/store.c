@@ -22,7 +22,8 @@
 enum {
 	Q_HWM_GET, Q_HWM_SET, Q_EVENTS, Q_PARTIES, Q_INSERT, Q_UPSERT,
 	Q_DUE, Q_LEASE, Q_ATTEMPT_OPEN, Q_DEFER, Q_END, Q_REC_NOTIF, Q_REC_ATT,
-	Q_NEXT_ALL, Q_NEXT_URGENT, Q_COUNT, Q_MAX
+	Q_NEXT_ALL, Q_NEXT_URGENT, Q_COUNT, Q_BEGIN, Q_COMMIT, Q_DATA_VERSION,
+	Q_MAX
 };
 
 static const char *const store_sql[Q_MAX] = {
@@ -94,6 +95,10 @@ static const char *const store_sql[Q_MAX] = {
 	    "SELECT MIN(next_attempt_at) FROM notifications"
 	    " WHERE state = 'pending' AND urgent = 1",
 	[Q_COUNT] = "SELECT count(*) FROM notifications WHERE state = ?1",
+	/* prepared once: every turn of the scheduler runs them */
+	[Q_BEGIN] = "BEGIN IMMEDIATE",
+	[Q_COMMIT] = "COMMIT",
+	[Q_DATA_VERSION] = "PRAGMA data_version",
 };
 
 struct store {
@@ -162,12 +167,34 @@ store_rollback(struct store *st)
  * the caller opened one with store_begin (then a failure is the caller's
  * to roll back, and nothing is committed before store_commit).
  */
+/* Run Q_BEGIN or Q_COMMIT (prepared once, unlike store_exec). */
+static int
+store_exec_q(struct store *st, int q, char **cause)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_stmt(st, q)) == NULL) {
+		if (cause != NULL)
+			*cause = store_errmsg(st, store_sql[q]);
+		return (STORE_ERR);
+	}
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		if (cause != NULL)
+			*cause = store_errmsg(st, store_sql[q]);
+		return (store_rc(rc));
+	}
+	return (STORE_OK);
+}
+
 static int
 txn_open(struct store *st, char **cause)
 {
 	if (st->outer)
 		return (STORE_OK);
-	return (store_exec(st, "BEGIN IMMEDIATE", cause));
+	return (store_exec_q(st, Q_BEGIN, cause));
 }
 
 static int
@@ -175,7 +202,7 @@ txn_close(struct store *st, char **cause)
 {
 	if (st->outer)
 		return (STORE_OK);
-	return (store_exec(st, "COMMIT", cause));
+	return (store_exec_q(st, Q_COMMIT, cause));
 }
 
 static void
@@ -190,7 +217,7 @@ store_begin(struct store *st, char **cause)
 {
 	int	 rv;
 
-	if ((rv = store_exec(st, "BEGIN IMMEDIATE", cause)) == STORE_OK)
+	if ((rv = store_exec_q(st, Q_BEGIN, cause)) == STORE_OK)
 		st->outer = 1;
 	return (rv);
 }
@@ -201,7 +228,7 @@ store_commit(struct store *st, char **cause)
 	int	 rv;
 
 	st->outer = 0;
-	if ((rv = store_exec(st, "COMMIT", cause)) != STORE_OK)
+	if ((rv = store_exec_q(st, Q_COMMIT, cause)) != STORE_OK)
 		store_rollback(st);
 	return (rv);
 }
@@ -376,12 +403,11 @@ store_data_version(struct store *st)
 	sqlite3_stmt	*s;
 	int64_t		 v = -1;
 
-	if (sqlite3_prepare_v2(st->db, "PRAGMA data_version", -1, &s,
-	    NULL) != SQLITE_OK)
+	if ((s = store_stmt(st, Q_DATA_VERSION)) == NULL)
 		return (-1);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return (v);
 }
 

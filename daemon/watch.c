@@ -49,24 +49,25 @@ watch_check(struct watch *w, const char *why)
 /*
  * SQLite writes the WAL frames (inotify sees them) before it publishes the
  * commit in the -shm index through mmap (inotify does not): a check at the
- * moment of the event can come too early. So a hit that shows no change is
- * checked again after 2, 10 and 50 ms.
+ * moment of the event can come too early: the writer is still in its
+ * fsync. So a hit that shows no change is checked again 0.25, 0.75, 1.75,
+ * 3.75, 12 and 62 ms after it (each check is one cached PRAGMA).
  */
-static const int watch_delays_ms[] = { 2, 10, 50 };
+static const int watch_delays_us[] = { 250, 500, 1000, 2000, 8000, 50000 };
 
 static void
 watch_again_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct watch	*w = arg;
 	struct timeval	 tv;
-	int		 n = sizeof(watch_delays_ms) / sizeof(watch_delays_ms[0]);
+	int		 n = sizeof(watch_delays_us) / sizeof(watch_delays_us[0]);
 
 	(void)fd;
 	(void)what;
 	if (watch_check(w, "inotify, re-checked") || ++w->tries >= n)
 		return;
 	tv.tv_sec = 0;
-	tv.tv_usec = watch_delays_ms[w->tries] * 1000;
+	tv.tv_usec = watch_delays_us[w->tries];
 	evtimer_add(w->again, &tv);
 }
 
@@ -104,7 +105,7 @@ watch_inotify_cb(evutil_socket_t fd, short what, void *arg)
 		}
 	}
 	if (hit && !watch_check(w, "inotify")) {
-		struct timeval	 tv = { 0, watch_delays_ms[0] * 1000 };
+		struct timeval	 tv = { 0, watch_delays_us[0] };
 
 		w->tries = 0;
 		evtimer_add(w->again, &tv);
