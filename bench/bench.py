@@ -103,6 +103,10 @@ def _pdeathsig():
         pass
 
 
+# the environment systemd/huigaod.service gives the daemon
+DAEMON_ENV = dict(os.environ, GNUTLS_NO_IMPLICIT_INIT="1")
+
+
 def spawn(argv, **kw):
     p = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                          preexec_fn=_pdeathsig, **kw)
@@ -362,7 +366,7 @@ class Setup:
         self.daemon = spawn(self.args.wrap + [self.args.huigaod, "-c",
                                               self.conf],
                             stdout=self.daemon_logf,
-                            stderr=subprocess.STDOUT)
+                            stderr=subprocess.STDOUT, env=DAEMON_ENV)
         return self.daemon
 
     def daemon_alive(self):

@@ -9,6 +9,7 @@
  * outcomes stay in memory and the write is retried on a timer; nothing is
  * lost and the loop never blocks for more than the short busy timeout.
  */
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include "receipt.h"
 
 #define SCHED_BUSY_MIN_MS	50
+#define SCHED_TRIM_MS		1000	/* idle this long: give memory back */
 #define SCHED_BUSY_MAX_MS	2000
 
 enum breaker { BRK_CLOSED, BRK_OPEN, BRK_HALF };
@@ -70,6 +72,8 @@ struct sched {
 	struct event		*kick;		/* run a cycle on the next loop turn */
 	struct event		*timer;		/* the next due row */
 	struct event		*busy;		/* retry after SQLITE_BUSY */
+	struct event		*trim;		/* give memory back when idle */
+	int64_t			 worked_ms;	/* last turn that did work */
 	int64_t			 busy_ms;
 	struct job		*jobs;
 	size_t			 njobs;
@@ -88,6 +92,7 @@ struct sched {
 };
 
 static void	sched_run(struct sched *);
+static void	sched_trim_later(struct sched *);
 
 /*
  * Crash tests only: HUIGAO_TEST_KILL_AT=after-claim|after-send|before-record
@@ -856,6 +861,41 @@ sched_claim(struct sched *s, struct delivery ***list, size_t *n,
 	return (rv);
 }
 
+/*
+ * A second after the last work, give back what a burst took: SQLite's page
+ * cache and the heap's free pages (an idle daemon holds only what it needs).
+ */
+static void
+sched_trim_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct sched	*s = arg;
+	int64_t		 idle = util_mono_ms() - s->worked_ms;
+
+	(void)fd;
+	(void)what;
+	if (s->worked_ms == 0 || s->njobs > 0)
+		return;
+	if (idle < SCHED_TRIM_MS) {
+		sched_trim_later(s);
+		return;
+	}
+	s->worked_ms = 0;
+	store_release_memory(s->env->store);
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
+
+static void
+sched_trim_later(struct sched *s)
+{
+	static const struct timeval	 tv = { SCHED_TRIM_MS / 1000,
+	    (SCHED_TRIM_MS % 1000) * 1000 };
+
+	if (!evtimer_pending(s->trim, NULL))
+		evtimer_add(s->trim, &tv);
+}
+
 /* Arm the one timer for the next due row, or sleep. */
 static int
 sched_arm(struct sched *s)
@@ -872,6 +912,9 @@ sched_arm(struct sched *s)
 		free(cause);
 		return (-1);
 	}
+	if (s->worked_ms != 0 && s->njobs == 0 && (due < 0 ||
+	    due - now >= SCHED_TRIM_MS))
+		sched_trim_later(s);
 	if (due < 0) {
 		if (env->once && s->njobs == 0 && s->nrecs == 0)
 			event_base_loopexit(env->base, NULL);
@@ -943,6 +986,8 @@ sched_run(struct sched *s)
 		goto abort;
 	if ((rv = store_commit(env->store, &cause)) != STORE_OK)
 		goto fail;
+	if (n > 0 || s->nrecs > 0 || more)
+		s->worked_ms = util_mono_ms();
 	s->nrecs = 0;
 	if (n > 0)
 		test_killpoint("after-claim");
@@ -1020,7 +1065,9 @@ sched_new(struct env *env)
 	s->kick = evtimer_new(env->base, sched_kick_cb, s);
 	s->timer = evtimer_new(env->base, sched_kick_cb, s);
 	s->busy = evtimer_new(env->base, sched_kick_cb, s);
-	if (s->kick == NULL || s->timer == NULL || s->busy == NULL)
+	s->trim = evtimer_new(env->base, sched_trim_cb, s);
+	if (s->kick == NULL || s->timer == NULL || s->busy == NULL ||
+	    s->trim == NULL)
 		fatalx("sched: event_new failed");
 	return (s);
 }
@@ -1042,6 +1089,7 @@ sched_free(struct sched *s)
 	event_free(s->kick);
 	event_free(s->timer);
 	event_free(s->busy);
+	event_free(s->trim);
 	for (size_t i = 0; i < s->ngws; i++) {
 		free(s->gws[i].name);
 		if (s->gws[i].token != NULL)

@@ -66,7 +66,7 @@ static const char *const store_sql[Q_MAX] = {
 	    " JOIN case_steps s ON s.id = n.step_id"
 	    " JOIN cases c ON c.id = s.case_id"
 	    " WHERE n.state = 'pending' AND n.next_attempt_at <= ?1"
-	    " AND n.urgent >= ?2 ORDER BY n.next_attempt_at LIMIT ?3",
+	    " AND n.urgent >= ?2 ORDER BY n.next_attempt_at LIMIT ?3 OFFSET ?4",
 	[Q_LEASE] =
 	    "UPDATE notifications SET state = 'sending', attempts = attempts + 1,"
 	    " lease_until = ?2, gateway = ?3, updated_at = ?4"
@@ -409,6 +409,12 @@ store_data_version(struct store *st)
 		v = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
 	return (v);
+}
+
+void
+store_release_memory(struct store *st)
+{
+	sqlite3_db_release_memory(st->db);
 }
 
 int
@@ -1033,10 +1039,25 @@ claim_free(struct delivery **list, size_t n)
 	free(list);
 }
 
-/* Select due rows into a list (the cursor must be done before writes). */
+/* Rows of a select that were neither leased nor ended (still pending). */
+static size_t
+claim_left(struct delivery **list, size_t n)
+{
+	size_t	 i, left = 0;
+
+	for (i = 0; i < n; i++)
+		if (list[i] != NULL)
+			left++;
+	return (left);
+}
+
+/*
+ * Select up to max due rows, after the first `skip`, into a list (the
+ * cursor must be done before writes).
+ */
 static int
 claim_select(struct store *st, const struct config *cfg, int64_t now_ms,
-    size_t max, struct delivery ***list, size_t *n)
+    size_t skip, size_t max, struct delivery ***list, size_t *n)
 {
 	sqlite3_stmt	*s;
 	int		 rc = SQLITE_DONE, urgent_only;
@@ -1047,6 +1068,7 @@ claim_select(struct store *st, const struct config *cfg, int64_t now_ms,
 	sqlite3_bind_int64(s, 1, now_ms);
 	sqlite3_bind_int(s, 2, urgent_only);
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)max);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)skip);
 	*list = xreallocarray(NULL, max, sizeof(**list));
 	*n = 0;
 	while (*n < max && (rc = sqlite3_step(s)) == SQLITE_ROW)
@@ -1077,6 +1099,8 @@ claim_rows(struct store *st, const struct config *cfg, int64_t now_ms,
 			    "configuration, then run huigaoctl retry", now)) !=
 			    STORE_OK)
 				return (rv);
+			delivery_free(list[i]);
+			list[i] = NULL;
 			continue;
 		}
 		avail = -1;
@@ -1103,7 +1127,7 @@ store_claim(struct store *st, const struct config *cfg, int64_t now_ms,
     size_t *nout, int64_t *blocked, char **cause)
 {
 	struct delivery	**list = NULL, **kept;
-	size_t		 n = 0, k = 0;
+	size_t		 n = 0, k = 0, read = 0, skipped = 0, want, ahead;
 	int		 rv;
 
 	*out = NULL;
@@ -1114,15 +1138,30 @@ store_claim(struct store *st, const struct config *cfg, int64_t now_ms,
 	if ((rv = txn_open(st, cause)) != STORE_OK)
 		return (rv);
 	kept = xreallocarray(NULL, max, sizeof(*kept));
-	/* look a little further than max: rows for a paused gateway are
-	 * skipped */
-	if ((rv = claim_select(st, cfg, now_ms, max * 2 + 8, &list, &n)) !=
-	    STORE_OK ||
-	    (rv = claim_rows(st, cfg, now_ms, max, pick, arg, list, n, kept,
-	    &k, blocked)) != STORE_OK ||
-	    (rv = txn_close(st, cause)) != STORE_OK)
+	/*
+	 * Read what is wanted; rows for a paused or full gateway stay pending
+	 * and are skipped, so look further (past them: leased rows have left
+	 * the pending set, the skipped ones are its first rows), up to
+	 * 2 * max + 8 rows in all.
+	 */
+	ahead = max * 2 + 8;
+	do {
+		want = max - k;
+		if (want > ahead - read)
+			want = ahead - read;
+		if ((rv = claim_select(st, cfg, now_ms, skipped, want, &list,
+		    &n)) != STORE_OK ||
+		    (rv = claim_rows(st, cfg, now_ms, max, pick, arg, list, n,
+		    kept, &k, blocked)) != STORE_OK)
+			goto fail;
+		read += n;
+		skipped += claim_left(list, n);
+		claim_free(list, n);
+		list = NULL;
+	} while (n == want && k < max && read < ahead);
+	n = 0;
+	if ((rv = txn_close(st, cause)) != STORE_OK)
 		goto fail;
-	claim_free(list, n);
 	*out = kept;
 	*nout = k;
 	return (STORE_OK);

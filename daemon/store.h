@@ -97,6 +97,8 @@ int	 store_migrate(struct store *, int *from, int *to, char **cause);
 int	 store_check_schema(struct store *, char **cause);
 /* PRAGMA data_version: changes when another connection commits. */
 int64_t	 store_data_version(struct store *);
+/* Free the connection's page cache (when idle). */
+void	 store_release_memory(struct store *);
 /* Rows left in 'sending' by a dead process go back to 'pending'. */
 int	 store_reclaim(struct store *, int64_t now_ms, size_t *n, char **cause);
 /*
