@@ -236,6 +236,25 @@ open_store(void)
 	env.receipt_secret = store_state_get(env.store, "receipt_secret");
 }
 
+/*
+ * The event loop, with precise timers (timerfd under epoll): the commit
+ * re-checks of watch.c are sub-millisecond, and epoll_wait would round
+ * them up to whole milliseconds.
+ */
+static struct event_base *
+loop_new(void)
+{
+	struct event_config	*ec;
+	struct event_base	*base;
+
+	if ((ec = event_config_new()) == NULL)
+		return (NULL);
+	event_config_set_flag(ec, EVENT_BASE_FLAG_PRECISE_TIMER);
+	base = event_base_new_with_config(ec);
+	event_config_free(ec);
+	return (base);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -275,7 +294,7 @@ main(int argc, char *argv[])
 	take_lock(env.cfg->database);
 	open_store();
 	env.started_ms = util_now_ms();
-	if ((env.base = event_base_new()) == NULL)
+	if ((env.base = loop_new()) == NULL)
 		fatalx("event_base_new failed");
 	env.http = http_new(env.base);
 	env.sched = sched_new(&env);
