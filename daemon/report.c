@@ -1691,12 +1691,17 @@ csv_scope(FILE *f, const struct rscope *sc)
 		csv_count(f, sc, "day", sc->days[i].key, NULL, sc->days[i].n);
 }
 
-/* A header, then the total's rows ("*"), then each court's. */
+/*
+ * A byte-order mark (Excel on a Chinese Windows reads a CSV without one as
+ * GBK and garbles every name), a header, then the total's rows ("*"), then
+ * each court's.
+ */
 static void
 csv_write(const struct report *r, FILE *f)
 {
 	size_t	 i;
 
+	fputs("\xef\xbb\xbf", f);
 	fputs("court,court_name,section,item,detail,count,of,value,unit\r\n", f);
 	csv_scope(f, &r->total);
 	for (i = 0; i < r->ncourts; i++)

@@ -159,6 +159,10 @@ def csv_lat(rows, prefix, w, r):
 def check_csv(path, court):
     with open(path, encoding="utf-8", newline="") as f:
         raw = f.read()
+    # Excel opens a CSV as UTF-8 only when it starts with a byte-order mark
+    if not raw.startswith("\ufeff"):
+        ERRORS.append("csv: no UTF-8 byte-order mark (Excel would read GBK)")
+    raw = raw.lstrip("\ufeff")
     if "\r\n" not in raw or "\n" in raw.replace("\r\n", ""):
         ERRORS.append("csv: lines must end with CRLF")
     rows = list(csv.reader(raw.splitlines()))
