@@ -101,6 +101,12 @@ void	 alert_raise(struct alerts *, const char *fmt, ...) ATTR_PRINTF(2, 3);
 /* ---- status.c: the loopback HTTP server (health, metrics, receipts) ---- */
 struct status *status_new(struct env *, char **cause);
 void	 status_free(struct status *);
+/*
+ * After a reload that changed status.listen (the old address given):
+ * listen on the new one, keeping the counters; -1 with a cause when that
+ * fails, and then the server is back on the old address if it can be.
+ */
+int	 status_rebind(struct status *, const char *old, char **cause);
 
 /* ---- watch.c: inotify on the database directory + data_version + timer ---- */
 struct watch *watch_new(struct env *, char **cause);

@@ -132,12 +132,35 @@ sig_term_cb(evutil_socket_t sig, short what, void *arg)
 	sched_drain(env.sched, drained);
 }
 
+/* A reload moved status.listen, or the server could not start before. */
+static void
+reload_status(const char *old)
+{
+	char	*cause = NULL;
+
+	if (env.status == NULL) {
+		if ((env.status = status_new(&env, &cause)) == NULL) {
+			log_warnx("%s; running without the status server",
+			    cause);
+			free(cause);
+		}
+		return;
+	}
+	if (strcmp(old, env.cfg->status_listen) == 0)
+		return;
+	if (status_rebind(env.status, old, &cause) == -1) {
+		log_warnx("reload: %s; the status server stays on %s", cause,
+		    old);
+		free(cause);
+	}
+}
+
 /* SIGHUP: load the file again; swap only a valid configuration. */
 static void
 sig_hup_cb(evutil_socket_t sig, short what, void *arg)
 {
 	struct config	*nc;
-	char		*cause = NULL;
+	char		*cause = NULL, *listen;
 
 	(void)sig;
 	(void)what;
@@ -153,11 +176,14 @@ sig_hup_cb(evutil_socket_t sig, short what, void *arg)
 	if (strcmp(nc->database, env.cfg->database) != 0)
 		log_warnx("reload: a new database path takes effect only after "
 		    "a restart; still using %s", env.cfg->database);
+	listen = xstrdup(env.cfg->status_listen);
 	cfg_unref(env.cfg);	/* in-flight sends keep the old one alive */
 	env.cfg = nc;
 	apply_timezone(nc);
 	apply_loglevel(nc);
 	watch_reconfigure(env.watch);
+	reload_status(listen);
+	free(listen);
 	log_info("reloaded %s: %zu courts, %zu steps, %zu gateways", nc->path,
 	    nc->ncourts, nc->nsteps, nc->ngws);
 	sd_notify(0, "READY=1");

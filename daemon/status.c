@@ -561,38 +561,64 @@ status_addr(const char *listen, char *host, size_t hlen, int *port)
 	return (0);
 }
 
+/* An evhttp server listening on "host:port", or NULL with a cause. */
+static struct evhttp *
+status_listen(struct status *st, const char *listen, char **cause)
+{
+	struct evhttp	*http;
+	char		 host[256];
+	int		 port;
+
+	if (status_addr(listen, host, sizeof(host), &port) == -1) {
+		*cause = xasprintf("status.listen \"%s\" is not host:port",
+		    listen);
+		return (NULL);
+	}
+	if ((http = evhttp_new(st->env->base)) == NULL)
+		fatalx("evhttp_new failed");
+	evhttp_set_max_body_size(http, STATUS_MAX_BODY);
+	evhttp_set_max_headers_size(http, 16384);
+	evhttp_set_timeout(http, 10);
+	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_POST);
+	evhttp_set_gencb(http, status_cb, st);
+	if (evhttp_bind_socket_with_handle(http, host, (ev_uint16_t)port) ==
+	    NULL) {
+		*cause = xasprintf("status server: cannot listen on %s", listen);
+		evhttp_free(http);
+		return (NULL);
+	}
+	log_info("status server on http://%s/", listen);
+	return (st->http = http);
+}
+
 struct status *
 status_new(struct env *env, char **cause)
 {
 	struct status	*st = xcalloc(1, sizeof(*st));
-	char		 host[256];
-	int		 port;
 
 	st->env = env;
-	if (status_addr(env->cfg->status_listen, host, sizeof(host), &port) ==
-	    -1) {
-		*cause = xasprintf("status.listen \"%s\" is not host:port",
-		    env->cfg->status_listen);
+	if (status_listen(st, env->cfg->status_listen, cause) == NULL) {
 		free(st);
 		return (NULL);
 	}
-	if ((st->http = evhttp_new(env->base)) == NULL)
-		fatalx("evhttp_new failed");
-	evhttp_set_max_body_size(st->http, STATUS_MAX_BODY);
-	evhttp_set_max_headers_size(st->http, 16384);
-	evhttp_set_timeout(st->http, 10);
-	evhttp_set_allowed_methods(st->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST);
-	evhttp_set_gencb(st->http, status_cb, st);
-	if (evhttp_bind_socket_with_handle(st->http, host, (ev_uint16_t)port) ==
-	    NULL) {
-		*cause = xasprintf("status server: cannot listen on %s",
-		    env->cfg->status_listen);
-		evhttp_free(st->http);
-		free(st);
-		return (NULL);
-	}
-	log_info("status server on http://%s/", env->cfg->status_listen);
 	return (st);
+}
+
+int
+status_rebind(struct status *st, const char *old, char **cause)
+{
+	char	*again = NULL;
+
+	/* the old socket goes first: the new address may share its port */
+	evhttp_free(st->http);
+	st->http = NULL;
+	if (status_listen(st, st->env->cfg->status_listen, cause) != NULL)
+		return (0);
+	if (status_listen(st, old, &again) == NULL) {
+		log_warnx("%s", again);
+		free(again);
+	}
+	return (-1);
 }
 
 void
@@ -600,6 +626,7 @@ status_free(struct status *st)
 {
 	if (st == NULL)
 		return;
-	evhttp_free(st->http);
+	if (st->http != NULL)
+		evhttp_free(st->http);
 	free(st);
 }
