@@ -88,9 +88,12 @@ $(BUILD)/huigaod: $(DAEMON_OBJ) $(BUILD)/libhuigao.a
 $(BUILD)/huigaoctl: $(CTL_OBJ) $(BUILD)/libhuigao.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhuigao.a
+# Every unit test links the shared fixture (tests/unit/fixture.h).
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/fixture.c tests/unit/fixture.h \
+	  $(BUILD)/libhuigao.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libhuigao.a $(LDLIBS) $(CMOCKA_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< tests/unit/fixture.c \
+	    $(BUILD)/libhuigao.a $(LDLIBS) $(CMOCKA_LIBS)
 
 unit: all $(UNIT_BIN)
 	@sh tests/run-unit.sh $(BUILD)

@@ -18,11 +18,11 @@
 
 #include "huigao.h"
 #include "adapter.h"
+#include "fixture.h"
 
 #define CONF		"tests/configs/good/vendors-aliyun-tencent.conf"
 #define GOLDEN_V3	"tests/golden/aliyun-request-v3.txt"
 #define GOLDEN_V2	"tests/golden/aliyun-request-v2.txt"
-#define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* ---- published vectors ---- */
 
@@ -43,6 +43,24 @@ static const struct aliyun_param sms_doc[] = {
 	{ "Timestamp", "2017-07-12T02:42:19Z" },
 	{ "Version", "2017-05-25" },
 };
+
+/* The V2 string to sign of p (unless want_sts is NULL), and its signature. */
+static void
+assert_v2_vector(const char *secret, const char *method,
+    const struct aliyun_param *p, size_t n, const char *want_sts,
+    const char *want_sig)
+{
+	char	*sts, sig[64];
+
+	if (want_sts != NULL) {
+		sts = aliyun_v2_string_to_sign(method, p, n);
+		assert_string_equal(sts, want_sts);
+		free(sts);
+	}
+	assert_int_equal(aliyun_sign_v2(secret, method, p, n, sig, sizeof(sig)),
+	    0);
+	assert_string_equal(sig, want_sig);
+}
 
 static void
 test_v2_sms_doc_vector_query_string_to_sign_signature_and_url(void **state)
@@ -95,14 +113,12 @@ static void
 test_v2_sms_doc_vector_credentials_are_case_sensitive(void **state)
 {
 	struct aliyun_param	 p[NITEMS(sms_doc)];
-	char			 sig[64];
 
 	(void)state;
 	memcpy(p, sms_doc, sizeof(p));
 	p[0].value = "testid";
-	assert_int_equal(aliyun_sign_v2("testsecret", "GET", p, NITEMS(p), sig,
-	    sizeof(sig)), 0);
-	assert_string_equal(sig, "LxugEBqtL8lacmz/6I2QOoMzw+Y=");
+	assert_v2_vector("testsecret", "GET", p, NITEMS(p), NULL,
+	    "LxugEBqtL8lacmz/6I2QOoMzw+Y=");
 }
 
 /* §1.3(b): the generic RPC doc, DescribeDedicatedHosts. */
@@ -120,7 +136,7 @@ test_v2_generic_rpc_doc_vector(void **state)
 		{ "Timestamp", "2023-03-13T08:34:30Z" },
 		{ "Version", "2014-05-26" },
 	};
-	char	*q, *sts, sig[64];
+	char	*q;
 
 	(void)state;
 	q = aliyun_canonical_query(p, NITEMS(p));
@@ -128,17 +144,14 @@ test_v2_generic_rpc_doc_vector(void **state)
 	    "&Format=JSON&RegionId=cn-beijing&SignatureMethod=HMAC-SHA1&"
 	    "SignatureNonce=edb2b34af0af9a6d14deaf7c1a5315eb&SignatureVersion="
 	    "1.0&Timestamp=2023-03-13T08%3A34%3A30Z&Version=2014-05-26");
-	sts = aliyun_v2_string_to_sign("GET", p, NITEMS(p));
-	assert_string_equal(sts, "GET&%2F&AccessKeyId%3Dtestid%26Action%3D"
+	assert_v2_vector("testsecret", "GET", p, NITEMS(p),
+	    "GET&%2F&AccessKeyId%3Dtestid%26Action%3D"
 	    "DescribeDedicatedHosts%26Format%3DJSON%26RegionId%3Dcn-beijing%26"
 	    "SignatureMethod%3DHMAC-SHA1%26SignatureNonce%3D"
 	    "edb2b34af0af9a6d14deaf7c1a5315eb%26SignatureVersion%3D1.0%26"
-	    "Timestamp%3D2023-03-13T08%253A34%253A30Z%26Version%3D2014-05-26");
-	assert_int_equal(aliyun_sign_v2("testsecret", "GET", p, NITEMS(p), sig,
-	    sizeof(sig)), 0);
-	assert_string_equal(sig, "9NaGiOspFP5UPcwX8Iwt2YJXXuk=");
+	    "Timestamp%3D2023-03-13T08%253A34%253A30Z%26Version%3D2014-05-26",
+	    "9NaGiOspFP5UPcwX8Iwt2YJXXuk=");
 	free(q);
-	free(sts);
 }
 
 /* §1.3(c): the older ECS doc, DescribeRegions (parameters given unsorted). */
@@ -155,19 +168,14 @@ test_v2_old_ecs_doc_vector(void **state)
 		{ "Version", "2014-05-26" },
 		{ "Timestamp", "2016-02-23T12:46:24Z" },
 	};
-	char	*sts, sig[64];
 
 	(void)state;
-	sts = aliyun_v2_string_to_sign("GET", p, NITEMS(p));
-	assert_string_equal(sts, "GET&%2F&AccessKeyId%3Dtestid%26Action%3D"
+	assert_v2_vector("testsecret", "GET", p, NITEMS(p),
+	    "GET&%2F&AccessKeyId%3Dtestid%26Action%3D"
 	    "DescribeRegions%26Format%3DXML%26SignatureMethod%3DHMAC-SHA1%26"
 	    "SignatureNonce%3D3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf%26"
 	    "SignatureVersion%3D1.0%26Timestamp%3D2016-02-23T12%253A46%253A24Z"
-	    "%26Version%3D2014-05-26");
-	assert_int_equal(aliyun_sign_v2("testsecret", "GET", p, NITEMS(p), sig,
-	    sizeof(sig)), 0);
-	assert_string_equal(sig, "OLeaidS1JvxuMvnyHOwuJ+uX5qY=");
-	free(sts);
+	    "%26Version%3D2014-05-26", "OLeaidS1JvxuMvnyHOwuJ+uX5qY=");
 }
 
 /* §1.3(d): darabonba-openapi-util python/tests/test_client.py. */
@@ -178,12 +186,10 @@ test_v2_darabonba_python_sdk_vector(void **state)
 		{ "query", "test" },
 		{ "body", "test" },
 	};
-	char	 sig[64];
 
 	(void)state;
-	assert_int_equal(aliyun_sign_v2("secret", "GET", p, NITEMS(p), sig,
-	    sizeof(sig)), 0);
-	assert_string_equal(sig, "XlUyV4sXjOuX5FnjUz9IF9tm5rU=");
+	assert_v2_vector("secret", "GET", p, NITEMS(p), NULL,
+	    "XlUyV4sXjOuX5FnjUz9IF9tm5rU=");
 }
 
 /* §1.3(d): darabonba-openapi-util golang/service/service_test.go, method "". */
@@ -191,15 +197,10 @@ static void
 test_v2_darabonba_go_sdk_vector_with_empty_method(void **state)
 {
 	static const struct aliyun_param p[] = { { "test", "ok" } };
-	char	*sts, sig[64];
 
 	(void)state;
-	sts = aliyun_v2_string_to_sign("", p, 1);
-	assert_string_equal(sts, "&%2F&test%3Dok");
-	assert_int_equal(aliyun_sign_v2("accessKeySecret", "", p, 1, sig,
-	    sizeof(sig)), 0);
-	assert_string_equal(sig, "jHx/oHoHNrbVfhncHEvPdHXZwHU=");
-	free(sts);
+	assert_v2_vector("accessKeySecret", "", p, 1, "&%2F&test%3Dok",
+	    "jHx/oHoHNrbVfhncHEvPdHXZwHU=");
 }
 
 /* §1.3(d): get_canonical_query_string of {'test': SPACE ~ / * - +}. */
@@ -308,11 +309,10 @@ test_v2_sendsms_post_derived_vector(void **state)
 		{ "Timestamp", "2017-07-12T02:42:19Z" },
 		{ "Version", "2017-05-25" },
 	};
-	char	*sts, sig[64];
 
 	(void)state;
-	sts = aliyun_v2_string_to_sign("POST", p, NITEMS(p));
-	assert_string_equal(sts, "POST&%2F&AccessKeyId%3DtestId%26Action%3D"
+	assert_v2_vector("testSecret", "POST", p, NITEMS(p),
+	    "POST&%2F&AccessKeyId%3DtestId%26Action%3D"
 	    "SendSms%26Format%3DJSON%26PhoneNumbers%3D13800000000%26RegionId%3D"
 	    "cn-hangzhou%26SignName%3D%25E9%2598%25BF%25E9%2587%258C%25E4%25BA"
 	    "%2591%25E7%259F%25AD%25E4%25BF%25A1%25E6%25B5%258B%25E8%25AF%2595"
@@ -320,11 +320,7 @@ test_v2_sendsms_post_derived_vector(void **state)
 	    "4070-8c85-2956eda1b466%26SignatureVersion%3D1.0%26TemplateCode%3D"
 	    "SMS_154950909%26TemplateParam%3D%257B%2522code%2522%253A%25221234"
 	    "%2522%257D%26Timestamp%3D2017-07-12T02%253A42%253A19Z%26Version%3D"
-	    "2017-05-25");
-	assert_int_equal(aliyun_sign_v2("testSecret", "POST", p, NITEMS(p), sig,
-	    sizeof(sig)), 0);
-	assert_string_equal(sig, "7FCTIDfizwPktKaaHrlYGozzVzM=");
-	free(sts);
+	    "2017-05-25", "7FCTIDfizwPktKaaHrlYGozzVzM=");
 }
 
 /* ---- the requests the adapter builds ---- */
@@ -333,147 +329,24 @@ test_v2_sendsms_post_derived_vector(void **state)
 	"\"court\":\"沽源县人民法院\",\"date\":\"6月1日\",\"name\":\"王某\"," \
 	"\"step\":\"冻结银行存款\",\"step_code\":\"ENF_DEPOSIT_FROZEN\"}"
 
-static struct config	*cfg;
-
-static int
-load_config(void **state)
-{
-	char	*cause = NULL;
-
-	(void)state;
-	if ((cfg = cfg_load(CONF, &cause)) == NULL) {
-		fprintf(stderr, "%s\n", cause);
-		free(cause);
-		return (-1);
-	}
-	return (0);
-}
-
-static int
-unload_config(void **state)
-{
-	(void)state;
-	cfg_unref(cfg);
-	return (0);
-}
-
-/* A fixed message for gateway gw, as the scheduler would fill it. */
-static const struct gateway *
-fixed_message(const char *gw, struct message *m)
-{
-	const struct gateway	*g = cfg_gateway(cfg, gw);
-
-	assert_non_null(g);
-	memset(m, 0, sizeof(*m));
-	m->id = 42;
-	m->key = "hg-7-3-sms";
-	m->channel = "sms";
-	m->to = "13812345678";
-	m->text = "【沽源县人民法院】(2024)冀0724执1234号案已冻结被执行人银行存款"
-	    "123456.78元。";
-	m->sign = "沽源县人民法院";
-	m->case_no = "(2024)冀0724执1234号";
-	m->step = "ENF_DEPOSIT_FROZEN";
-	m->label = "冻结银行存款";
-	m->court = "gy";
-	m->vars = VARS;
-	m->attempt = 1;
-	m->now_ms = 1717207200000LL;	/* 2024-06-01 10:00 in Beijing */
-	m->tpl = cfg_vtpl(cfg_step(cfg, m->step), gw);
-	assert_non_null(m->tpl);
-	return (g);
-}
-
-/* The request as text: method, URL, headers, blank line, body. */
-static char *
-request_text(const struct request *r)
-{
-	char	*s = xasprintf("%s %s\n", r->method, r->url), *t;
-	size_t	 i;
-
-	for (i = 0; i < r->nheaders; i++) {
-		t = xasprintf("%s%s\n", s, r->headers[i]);
-		free(s);
-		s = t;
-	}
-	t = xasprintf("%s\n%.*s\n", s, (int)r->bodylen, r->body);
-	free(s);
-	return (t);
-}
-
-/* Build the request of message m on gateway g, as text. */
-static char *
-build_text(const struct gateway *g, const struct message *m)
-{
-	struct request	 req;
-	char		*cause = NULL, *s;
-
-	memset(&req, 0, sizeof(req));
-	if (g->ad->build(g, m, &req, &cause) == -1)
-		fail_msg("build: %s", cause);
-	s = request_text(&req);
-	request_clear(&req);
-	return (s);
-}
-
-static char *
-slurp(const char *path)
-{
-	FILE	*f = fopen(path, "r");
-	char	*buf;
-	long	 n;
-
-	if (f == NULL)
-		return (NULL);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = xmalloc((size_t)n + 1);
-	buf[fread(buf, 1, (size_t)n, f)] = '\0';
-	fclose(f);
-	return (buf);
-}
-
-/* Compare with a golden file, or rewrite it under HUIGAO_UPDATE_GOLDEN. */
-static void
-golden(const char *path, const char *got)
-{
-	FILE	*f;
-	char	*want;
-
-	if (getenv("HUIGAO_UPDATE_GOLDEN") != NULL) {
-		assert_non_null(f = fopen(path, "w"));
-		fputs(got, f);
-		fclose(f);
-	}
-	if ((want = slurp(path)) == NULL)
-		fail_msg("%s is missing; run with HUIGAO_UPDATE_GOLDEN=1", path);
-	assert_string_equal(got, want);
-	free(want);
-}
-
 static void
 test_v3_request_matches_golden(void **state)
 {
 	struct message	 m;
-	char		*got;
 
 	(void)state;
-	got = build_text(fixed_message("ali", &m), &m);
-	golden(GOLDEN_V3, got);
-	free(got);
+	fixture_golden_build(fixture_template_message(&m, "ali", VARS), &m,
+	    GOLDEN_V3);
 }
 
 static void
 test_v1_rpc_request_matches_golden(void **state)
 {
 	struct message	 m;
-	char		*got;
 
 	(void)state;
-	got = build_text(fixed_message("ali1", &m), &m);
-	golden(GOLDEN_V2, got);
-	free(got);
+	fixture_golden_build(fixture_template_message(&m, "ali1", VARS), &m,
+	    GOLDEN_V2);
 }
 
 static void
@@ -486,7 +359,8 @@ test_request_never_carries_the_secret(void **state)
 
 	(void)state;
 	for (i = 0; i < NITEMS(gws); i++) {
-		got = build_text(fixed_message(gws[i], &m), &m);
+		got = fixture_build(fixture_template_message(&m, gws[i], VARS),
+		    &m);
 		assert_null(strstr(got, "FakeAliyunSecretNotARealOne00001"));
 		assert_non_null(strstr(got, "LTAI5tFAKEFAKEFAKEFAKE01"));
 		free(got);
@@ -501,7 +375,7 @@ test_v3_request_carries_template_outid_and_utc_time(void **state)
 	char		*got;
 
 	(void)state;
-	got = build_text(fixed_message("ali", &m), &m);
+	got = fixture_build(fixture_template_message(&m, "ali", VARS), &m);
 	assert_non_null(strstr(got, "POST https://dysmsapi.aliyuncs.com/?"
 	    "OutId=hg-7-3-sms&PhoneNumbers=13812345678&SignName="));
 	assert_non_null(strstr(got, "&TemplateCode=SMS_154950909&TemplateParam="
@@ -519,12 +393,12 @@ test_nonce_changes_with_attempt_and_time_only(void **state)
 	char		*a, *b, *c;
 
 	(void)state;
-	fixed_message("ali", &m);
-	a = build_text(cfg_gateway(cfg, "ali"), &m);
-	b = build_text(cfg_gateway(cfg, "ali"), &m);
+	fixture_template_message(&m, "ali", VARS);
+	a = fixture_build(fixture_gateway("ali"), &m);
+	b = fixture_build(fixture_gateway("ali"), &m);
 	assert_string_equal(a, b);
 	m.attempt = 2;
-	c = build_text(cfg_gateway(cfg, "ali"), &m);
+	c = fixture_build(fixture_gateway("ali"), &m);
 	assert_string_not_equal(a, c);
 	assert_non_null(strstr(c, "x-acs-date: 2024-06-01T02:00:00Z"));
 	free(a);
@@ -540,9 +414,9 @@ test_endpoint_replaces_scheme_host_and_port(void **state)
 	char		*got;
 
 	(void)state;
-	fixed_message("ali_local", &m);
+	fixture_template_message(&m, "ali_local", VARS);
 	m.vars = "{\"deadline\":\"2024-06-30\"}";
-	got = build_text(cfg_gateway(cfg, "ali_local"), &m);
+	got = fixture_build(fixture_gateway("ali_local"), &m);
 	assert_true(strncmp(got, "POST http://127.0.0.1:8080/?OutId=", 34) == 0);
 	assert_non_null(strstr(got, "\nHost: 127.0.0.1:8080\n"));
 	/* the court's signature, and an ISO date written as the text writes it */
@@ -559,21 +433,17 @@ test_missing_variable_is_a_build_error_naming_it(void **state)
 	static const char *const gws[] = { "ali", "ali1" };
 	const struct gateway	*g;
 	struct message		 m;
-	struct request		 req;
-	char			*cause = NULL;
+	char			*cause;
 	size_t			 i;
 
 	(void)state;
 	for (i = 0; i < NITEMS(gws); i++) {
-		g = fixed_message(gws[i], &m);
+		g = fixture_template_message(&m, gws[i], VARS);
 		m.vars = "{\"case_no\":\"(2024)冀0724执1234号\"}";
-		memset(&req, 0, sizeof(req));
-		assert_int_equal(g->ad->build(g, &m, &req, &cause), -1);
+		cause = fixture_build_error(g, &m);
 		assert_non_null(strstr(cause, "variable \"amount\""));
 		assert_non_null(strstr(cause, "SMS_154950909"));
 		free(cause);
-		cause = NULL;
-		request_clear(&req);
 	}
 }
 
@@ -582,89 +452,71 @@ test_bad_variables_and_no_template_are_build_errors(void **state)
 {
 	const struct gateway	*g;
 	struct message		 m;
-	struct request		 req;
-	char			*cause = NULL;
+	char			*cause;
 
 	(void)state;
-	g = fixed_message("ali", &m);
+	g = fixture_template_message(&m, "ali", VARS);
 	m.vars = "{\"case_no\":\"x\",\"amount\":[1]}";
-	memset(&req, 0, sizeof(req));
-	assert_int_equal(g->ad->build(g, &m, &req, &cause), -1);
+	cause = fixture_build_error(g, &m);
 	assert_non_null(strstr(cause, "amount"));
 	free(cause);
-	request_clear(&req);
 	m.vars = "not json";
-	assert_int_equal(g->ad->build(g, &m, &req, &cause), -1);
-	free(cause);
-	request_clear(&req);
+	free(fixture_build_error(g, &m));
 	m.vars = VARS;
 	m.tpl = NULL;
-	assert_int_equal(g->ad->build(g, &m, &req, &cause), -1);
+	cause = fixture_build_error(g, &m);
 	assert_non_null(strstr(cause, "vendor_templates.ali"));
 	free(cause);
-	request_clear(&req);
 }
 
 /* ---- the answers ---- */
-
-struct answer {
-	long		 status;
-	const char	*body;
-	enum outcome	 want;
-	int		 gwfault;
-	const char	*reason;	/* substring of the error, or NULL */
-};
 
 #define ERR(code)	"{\"RequestId\":\"A0000000-3CC1-4000-8000-E00000000000\"," \
 	"\"Code\":\"" code "\",\"Message\":\"m\"}"
 #define T	OUTCOME_TEMPFAIL
 #define P	OUTCOME_PERMFAIL
+/* The answer with error code: outcome o, gateway's fault f, the code named. */
+#define CODE(status, code, o, f)	{ status, ERR(code), o, f, code }
 
 /* Every code of gateways.md §1.7, and what is not an answer at all. */
-static const struct answer answers[] = {
+static const struct fixture_answer answers[] = {
 	{ 200, "{\"Code\":\"OK\",\"Message\":\"OK\",\"BizId\":"
 	    "\"700000000000000000^0\",\"RequestId\":\"r\"}", OUTCOME_OK, 0, NULL },
 	/* flow control and system errors: retry on the same gateway */
 	{ 200, ERR("isv.BUSINESS_LIMIT_CONTROL"), T, 0,
 	    "isv.BUSINESS_LIMIT_CONTROL: m" },
-	{ 400, ERR("Throttling.User"), T, 0, "Throttling.User" },
-	{ 200, ERR("isp.SYSTEM_ERROR"), T, 0, "isp.SYSTEM_ERROR" },
+	CODE(400, "Throttling.User", T, 0),
+	CODE(200, "isp.SYSTEM_ERROR", T, 0),
 	/* the account's caps, the balance, the credentials: fail over */
-	{ 200, ERR("isv.DAY_LIMIT_CONTROL"), T, 1, "isv.DAY_LIMIT_CONTROL" },
-	{ 200, ERR("isv.MONTH_LIMIT_CONTROL"), T, 1, "isv.MONTH_LIMIT_CONTROL" },
-	{ 200, ERR("isv.AMOUNT_NOT_ENOUGH"), T, 1, "isv.AMOUNT_NOT_ENOUGH" },
-	{ 200, ERR("isv.OUT_OF_SERVICE"), T, 1, "isv.OUT_OF_SERVICE" },
+	CODE(200, "isv.DAY_LIMIT_CONTROL", T, 1),
+	CODE(200, "isv.MONTH_LIMIT_CONTROL", T, 1),
+	CODE(200, "isv.AMOUNT_NOT_ENOUGH", T, 1),
+	CODE(200, "isv.OUT_OF_SERVICE", T, 1),
 	{ 400, ERR("SignatureDoesNotMatch"), T, 1, "SignatureDoesNotMatch: m" },
-	{ 400, ERR("InvalidTimeStamp.Expired"), T, 1, "InvalidTimeStamp.Expired" },
-	{ 400, ERR("SignatureNonceUsed"), T, 1, "SignatureNonceUsed" },
-	{ 404, ERR("InvalidAccessKeyId.NotFound"), T, 1,
-	    "InvalidAccessKeyId.NotFound" },
-	{ 403, ERR("isp.RAM_PERMISSION_DENY"), T, 1, "isp.RAM_PERMISSION_DENY" },
-	{ 200, ERR("isv.ACCOUNT_NOT_EXISTS"), T, 1, "isv.ACCOUNT_NOT_EXISTS" },
-	{ 200, ERR("isv.ACCOUNT_ABNORMAL"), T, 1, "isv.ACCOUNT_ABNORMAL" },
-	{ 200, ERR("isv.PRODUCT_UN_SUBSCRIPT"), T, 1, "isv.PRODUCT_UN_SUBSCRIPT" },
-	{ 200, ERR("isv.DENY_IP_RANGE"), T, 1, "isv.DENY_IP_RANGE" },
+	CODE(400, "InvalidTimeStamp.Expired", T, 1),
+	CODE(400, "SignatureNonceUsed", T, 1),
+	CODE(404, "InvalidAccessKeyId.NotFound", T, 1),
+	CODE(403, "isp.RAM_PERMISSION_DENY", T, 1),
+	CODE(200, "isv.ACCOUNT_NOT_EXISTS", T, 1),
+	CODE(200, "isv.ACCOUNT_ABNORMAL", T, 1),
+	CODE(200, "isv.PRODUCT_UN_SUBSCRIPT", T, 1),
+	CODE(200, "isv.DENY_IP_RANGE", T, 1),
 	/* the number */
-	{ 200, ERR("isv.MOBILE_NUMBER_ILLEGAL"), P, 0, "isv.MOBILE_NUMBER_ILLEGAL" },
-	{ 200, ERR("isv.MOBILE_COUNT_OVER_LIMIT"), P, 0,
-	    "isv.MOBILE_COUNT_OVER_LIMIT" },
-	{ 200, ERR("isv.DOMESTIC_NUMBER_NOT_SUPPORTED"), P, 0,
-	    "isv.DOMESTIC_NUMBER_NOT_SUPPORTED" },
+	CODE(200, "isv.MOBILE_NUMBER_ILLEGAL", P, 0),
+	CODE(200, "isv.MOBILE_COUNT_OVER_LIMIT", P, 0),
+	CODE(200, "isv.DOMESTIC_NUMBER_NOT_SUPPORTED", P, 0),
 	/* template, signature and content */
-	{ 200, ERR("isv.SMS_TEMPLATE_ILLEGAL"), P, 0, "isv.SMS_TEMPLATE_ILLEGAL" },
-	{ 200, ERR("isv.SMS_SIGNATURE_ILLEGAL"), P, 0, "isv.SMS_SIGNATURE_ILLEGAL" },
-	{ 200, ERR("isv.SMS_SIGN_ILLEGAL"), P, 0, "isv.SMS_SIGN_ILLEGAL" },
-	{ 200, ERR("isv.SIGN_STATE_ILLEGAL"), P, 0, "isv.SIGN_STATE_ILLEGAL" },
-	{ 200, ERR("isv.SMS_SIGNATURE_SCENE_ILLEGAL"), P, 0,
-	    "isv.SMS_SIGNATURE_SCENE_ILLEGAL" },
-	{ 200, ERR("isv.TEMPLATE_MISSING_PARAMETERS"), P, 0,
-	    "isv.TEMPLATE_MISSING_PARAMETERS" },
-	{ 200, ERR("isv.INVALID_JSON_PARAM"), P, 0, "isv.INVALID_JSON_PARAM" },
-	{ 200, ERR("isv.PARAM_LENGTH_LIMIT"), P, 0, "isv.PARAM_LENGTH_LIMIT" },
-	{ 200, ERR("isv.PARAM_NOT_SUPPORT_URL"), P, 0, "isv.PARAM_NOT_SUPPORT_URL" },
-	{ 200, ERR("isv.SMS_CONTENT_ILLEGAL"), P, 0, "isv.SMS_CONTENT_ILLEGAL" },
-	{ 200, ERR("isv.BLACK_KEY_CONTROL_LIMIT"), P, 0,
-	    "isv.BLACK_KEY_CONTROL_LIMIT" },
+	CODE(200, "isv.SMS_TEMPLATE_ILLEGAL", P, 0),
+	CODE(200, "isv.SMS_SIGNATURE_ILLEGAL", P, 0),
+	CODE(200, "isv.SMS_SIGN_ILLEGAL", P, 0),
+	CODE(200, "isv.SIGN_STATE_ILLEGAL", P, 0),
+	CODE(200, "isv.SMS_SIGNATURE_SCENE_ILLEGAL", P, 0),
+	CODE(200, "isv.TEMPLATE_MISSING_PARAMETERS", P, 0),
+	CODE(200, "isv.INVALID_JSON_PARAM", P, 0),
+	CODE(200, "isv.PARAM_LENGTH_LIMIT", P, 0),
+	CODE(200, "isv.PARAM_NOT_SUPPORT_URL", P, 0),
+	CODE(200, "isv.SMS_CONTENT_ILLEGAL", P, 0),
+	CODE(200, "isv.BLACK_KEY_CONTROL_LIMIT", P, 0),
 	/* families and the unknown: retried, never lost */
 	{ 400, ERR("InvalidAccessKeyId.Inactive"), T, 1, "InvalidAccessKeyId" },
 	{ 503, ERR("ServiceUnavailable"), T, 1, "HTTP 503: ServiceUnavailable: m" },
@@ -687,49 +539,17 @@ static const struct answer answers[] = {
 static void
 test_answers_are_classified(void **state)
 {
-	struct result	 res;
-	struct response	 resp;
-	size_t		 i;
-
 	(void)state;
-	for (i = 0; i < NITEMS(answers); i++) {
-		memset(&resp, 0, sizeof(resp));
-		memset(&res, 0, sizeof(res));
-		resp.status = answers[i].status;
-		resp.body = answers[i].body;
-		resp.bodylen = strlen(answers[i].body);
-		resp.retry_after_ms = -1;
-		adapter_aliyun.parse(NULL, NULL, &resp, &res);
-		if (res.outcome != answers[i].want ||
-		    res.gwfault != answers[i].gwfault)
-			fail_msg("row %zu (HTTP %ld %s): outcome %d gwfault %d, "
-			    "want %d %d", i, answers[i].status, answers[i].body,
-			    res.outcome, res.gwfault, answers[i].want,
-			    answers[i].gwfault);
-		assert_int_equal(res.http_status, answers[i].status);
-		if (answers[i].reason != NULL &&
-		    strstr(res.error, answers[i].reason) == NULL)
-			fail_msg("row %zu: error \"%s\", want \"%s\"", i,
-			    res.error, answers[i].reason);
-		if (res.outcome != OUTCOME_OK && res.error[0] == '\0')
-			fail_msg("row %zu: a failure without a reason", i);
-	}
+	fixture_check_answers(&adapter_aliyun, answers, NITEMS(answers));
 }
 
 static void
 test_success_takes_biz_id_as_provider_id(void **state)
 {
 	struct result	 res;
-	struct response	 resp;
 
 	(void)state;
-	memset(&resp, 0, sizeof(resp));
-	memset(&res, 0, sizeof(res));
-	resp.status = 200;
-	resp.body = answers[0].body;
-	resp.bodylen = strlen(resp.body);
-	resp.retry_after_ms = -1;
-	adapter_aliyun.parse(NULL, NULL, &resp, &res);
+	fixture_parse(&adapter_aliyun, NULL, 200, answers[0].body, -1, &res);
 	assert_int_equal(res.outcome, OUTCOME_OK);
 	assert_string_equal(res.provider_id, "700000000000000000^0");
 	assert_string_equal(res.error, "");
@@ -749,7 +569,6 @@ test_flow_control_waits_for_its_window(void **state)
 		{ "触发分钟级流控Permits:1", 120000, 120000 },
 	};
 	struct result	 res;
-	struct response	 resp;
 	char		*body;
 	size_t		 i;
 
@@ -757,13 +576,8 @@ test_flow_control_waits_for_its_window(void **state)
 	for (i = 0; i < NITEMS(rows); i++) {
 		body = xasprintf("{\"Code\":\"isv.BUSINESS_LIMIT_CONTROL\","
 		    "\"Message\":\"%s\"}", rows[i].msg);
-		memset(&resp, 0, sizeof(resp));
-		memset(&res, 0, sizeof(res));
-		resp.status = 200;
-		resp.body = body;
-		resp.bodylen = strlen(body);
-		resp.retry_after_ms = rows[i].retry_after;
-		adapter_aliyun.parse(NULL, NULL, &resp, &res);
+		fixture_parse(&adapter_aliyun, NULL, 200, body,
+		    rows[i].retry_after, &res);
 		assert_int_equal(res.outcome, OUTCOME_TEMPFAIL);
 		assert_int_equal(res.gwfault, 0);
 		assert_int_equal(res.retry_after_ms, rows[i].want);
@@ -776,19 +590,14 @@ test_flow_control_waits_for_its_window(void **state)
 static void
 test_phone_numbers_in_vendor_errors_are_masked(void **state)
 {
+	const char	*body = "{\"Code\":\"SignatureDoesNotMatch\","
+	    "\"Message\":\"Specified signature is not matched with our "
+	    "calculation. server string to sign is:POST&%2F&OutId%3Dhg%26"
+	    "PhoneNumbers%3D13812345678\"}";
 	struct result	 res;
-	struct response	 resp;
 
 	(void)state;
-	memset(&resp, 0, sizeof(resp));
-	memset(&res, 0, sizeof(res));
-	resp.status = 400;
-	resp.body = "{\"Code\":\"SignatureDoesNotMatch\",\"Message\":\"Specified "
-	    "signature is not matched with our calculation. server string to "
-	    "sign is:POST&%2F&OutId%3Dhg%26PhoneNumbers%3D13812345678\"}";
-	resp.bodylen = strlen(resp.body);
-	resp.retry_after_ms = -1;
-	adapter_aliyun.parse(NULL, NULL, &resp, &res);
+	fixture_parse(&adapter_aliyun, NULL, 400, body, -1, &res);
 	assert_null(strstr(res.error, "13812345678"));
 	assert_non_null(strstr(res.error, "PhoneNumbers%3D138****5678"));
 }
@@ -827,10 +636,10 @@ main(void)
 	};
 	int	 rv;
 
-	log_init("test_aliyun", 0);
+	fixture_init("test_aliyun", CONF);
 	rv = cmocka_run_group_tests_name("aliyun vectors and answers", vectors,
 	    NULL, NULL);
 	rv += cmocka_run_group_tests_name("aliyun requests", requests,
-	    load_config, unload_config);
+	    fixture_setup, fixture_teardown);
 	return (rv);
 }

@@ -18,8 +18,10 @@
 
 #include "huigao.h"
 #include "adapter.h"
+#include "fixture.h"
 
 #define CONF		"tests/configs/good/vendors-twilio-kannel.conf"
+#define CALLBACK	"https://huigao.example.org/"
 #define FAKE_PASSWORD	"fake kannel&pw=1"
 
 /* s repeated n times, after prefix. */
@@ -174,110 +176,36 @@ test_kannel_parts_refuse_invalid_utf8(void **state)
 
 /* ---- the request ---- */
 
-static void
-fixed_message(struct message *m)
-{
-	memset(m, 0, sizeof(*m));
-	m->id = 42;
-	m->key = "hg-7-3-sms";
-	m->channel = "sms";
-	m->to = "13812345678";
-	m->text = "【沽源县人民法院】(2024)冀0724执1234号案已冻结被执行人银行存款"
-	    "123456.78元。";
-	m->sign = "沽源县人民法院";
-	m->case_no = "(2024)冀0724执1234号";
-	m->step = "ENF_DEPOSIT_FROZEN";
-	m->label = "冻结银行存款";
-	m->court = "gy";
-	m->vars = "{}";
-	m->attempt = 1;
-	m->now_ms = 1614265330000LL;
-	m->callback_url = "https://huigao.example.org/";
-	m->receipt_token = "5f0c6d1e9a8b7c6d5e4f30211203f4e5";
-}
-
-static char *
-request_text(const struct request *r)
-{
-	char	*s = xasprintf("%s %s\n", r->method ? r->method : "POST",
-		    r->url), *t;
-	size_t	 i;
-
-	for (i = 0; i < r->nheaders; i++) {
-		t = xasprintf("%s%s\n", s, r->headers[i]);
-		free(s);
-		s = t;
-	}
-	t = xasprintf("%s\n%.*s\n", s, (int)r->bodylen, r->body ? r->body : "");
-	free(s);
-	return (t);
-}
-
-static char *
-slurp(const char *path)
-{
-	FILE	*f = fopen(path, "r");
-	char	*buf;
-	long	 n;
-
-	if (f == NULL)
-		return (NULL);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = xmalloc((size_t)n + 1);
-	buf[fread(buf, 1, (size_t)n, f)] = '\0';
-	fclose(f);
-	return (buf);
-}
-
 /* Build on a gateway of the test config: 0 and the request, or -1 and the cause. */
 static int
 build(const char *name, const struct message *m, char **out)
 {
-	struct config	*cfg;
+	struct config	*cfg = fixture_load(CONF);
 	struct gateway	*gw;
 	struct request	 req;
-	char		*cause = NULL;
 	int		 rv;
 
-	cfg = cfg_load(CONF, &cause);
-	if (cfg == NULL)
-		fail_msg("%s", cause);
 	assert_non_null(gw = cfg_gateway(cfg, name));
-	memset(&req, 0, sizeof(req));
-	rv = gw->ad->build(gw, m, &req, &cause);
-	if (rv == 0) {
+	if ((rv = fixture_try_build(gw, m, &req, out)) == 0) {
 		assert_string_equal(req.method, "GET");
 		assert_null(req.body);
-		*out = request_text(&req);
-	} else {
-		assert_null(strstr(cause, FAKE_PASSWORD));
-		*out = cause;
-	}
+	} else
+		assert_null(strstr(*out, FAKE_PASSWORD));
 	request_clear(&req);
 	cfg_unref(cfg);
 	return (rv);
 }
 
+/* Build m on gateway `name`; compare with (or rewrite) the golden file. */
 static void
 golden(const char *name, const struct message *m, const char *path)
 {
-	char	*got, *want;
-	FILE	*f;
+	char	*got;
 
 	if (build(name, m, &got) == -1)
 		fail_msg("build: %s", got);
-	if (getenv("HUIGAO_UPDATE_GOLDEN") != NULL) {
-		assert_non_null(f = fopen(path, "w"));
-		fputs(got, f);
-		fclose(f);
-	}
-	if ((want = slurp(path)) == NULL)
-		fail_msg("%s is missing; HUIGAO_UPDATE_GOLDEN=1 writes it", path);
-	assert_string_equal(got, want);
+	fixture_golden(path, got);
 	free(got);
-	free(want);
 }
 
 static void
@@ -286,7 +214,7 @@ test_kannel_request_matches_golden(void **state)
 	struct message	 m;
 
 	(void)state;
-	fixed_message(&m);
+	fixture_receipt_message(&m, CALLBACK);
 	golden("kan", &m, "tests/golden/kannel-request.txt");
 }
 
@@ -296,7 +224,8 @@ test_kannel_request_without_dlr_matches_golden(void **state)
 	struct message	 m;
 
 	(void)state;
-	fixed_message(&m);	/* dlr_mask = 0: no report, callback or not */
+	/* dlr_mask = 0: no report, callback or not */
+	fixture_receipt_message(&m, CALLBACK);
 	golden("kan-plain", &m, "tests/golden/kannel-request-plain.txt");
 }
 
@@ -307,7 +236,7 @@ test_kannel_long_request_matches_golden(void **state)
 	char		*text;
 
 	(void)state;
-	fixed_message(&m);
+	fixture_receipt_message(&m, CALLBACK);
 	m.text = text = repeat("【沽源县人民法院】", "执", 141);	/* 150, 3 parts */
 	golden("kan", &m, "tests/golden/kannel-request-long.txt");
 	free(text);
@@ -321,7 +250,7 @@ test_kannel_text_is_utf16be_published_vector(void **state)
 	char		*out;
 
 	(void)state;
-	fixed_message(&m);
+	fixture_receipt_message(&m, CALLBACK);
 	m.text = "测试😀";
 	assert_int_equal(build("kan", &m, &out), 0);
 	if (strstr(out, "&coding=2&charset=UTF-16BE&text=%6D%4B%8B%D5%D8%3D"
@@ -337,17 +266,17 @@ test_kannel_dlr_url_needs_callback_and_token(void **state)
 	char		*out;
 
 	(void)state;
-	fixed_message(&m);
+	fixture_receipt_message(&m, CALLBACK);
 	m.receipt_token = NULL;
 	assert_int_equal(build("kan", &m, &out), 0);
 	assert_null(strstr(out, "dlr-"));
 	free(out);
-	fixed_message(&m);
+	fixture_receipt_message(&m, CALLBACK);
 	m.callback_url = NULL;
 	assert_int_equal(build("kan", &m, &out), 0);
 	assert_null(strstr(out, "dlr-"));
 	free(out);
-	fixed_message(&m);
+	fixture_receipt_message(&m, CALLBACK);
 	assert_int_equal(build("kan", &m, &out), 0);
 	/* Kannel decodes the parameter, then puts the report type in for %d */
 	assert_non_null(strstr(out, "&dlr-mask=31&dlr-url=https%3A%2F%2F"
@@ -389,7 +318,7 @@ test_kannel_refuses_what_it_cannot_send_intact(void **state)
 	rows[1].text = cut = xasprintf("%s😀二😀二", a);
 	free(a);
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		fixed_message(&m);
+		fixture_receipt_message(&m, CALLBACK);
 		m.to = rows[i].to;
 		m.text = rows[i].text;
 		if (build("kan", &m, &out) != -1)
@@ -400,7 +329,7 @@ test_kannel_refuses_what_it_cannot_send_intact(void **state)
 		free(out);
 	}
 	/* the same cut text is fine where no part boundary falls in the pair */
-	fixed_message(&m);
+	fixture_receipt_message(&m, CALLBACK);
 	m.text = "一😀二";
 	assert_int_equal(build("kan", &m, &out), 0);
 	free(out);
@@ -474,20 +403,14 @@ static void
 test_kannel_answers_are_classified(void **state)
 {
 	const struct answer	*a;
-	struct response		 resp;
 	struct result		 res;
 	size_t			 i;
 
 	(void)state;
 	for (i = 0; i < sizeof(answers) / sizeof(answers[0]); i++) {
 		a = &answers[i];
-		memset(&resp, 0, sizeof(resp));
-		memset(&res, 0, sizeof(res));
-		resp.status = a->status;
-		resp.body = a->body;
-		resp.bodylen = strlen(a->body);
-		resp.retry_after_ms = i == 7 ? 10000 : -1;
-		adapter_kannel.parse(NULL, NULL, &resp, &res);
+		fixture_parse(&adapter_kannel, NULL, a->status, a->body,
+		    i == 7 ? 10000 : -1, &res);
 		if (res.outcome != a->want || res.gwfault != a->gwfault)
 			fail_msg("\"%s\" (HTTP %ld): outcome %d gwfault %d, want "
 			    "%d %d", a->body, a->status, res.outcome, res.gwfault,
@@ -523,6 +446,6 @@ main(void)
 		cmocka_unit_test(test_kannel_answers_are_classified),
 	};
 
-	log_init("test_kannel", 0);
+	fixture_init("test_kannel", NULL);
 	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -19,6 +19,7 @@
 
 #include "huigao.h"
 #include "adapter.h"
+#include "fixture.h"
 
 #define CONF		"tests/configs/good/robots.conf"
 #define CUT_MARK	"…（已截断）"
@@ -120,30 +121,6 @@ test_robot_adapters_are_untemplated_robots_with_webhook(void **state)
 
 /* ---- requests ---- */
 
-static struct config	*cfg;
-
-static int
-setup(void **state)
-{
-	char	*cause = NULL;
-
-	(void)state;
-	if ((cfg = cfg_load(CONF, &cause)) == NULL) {
-		fprintf(stderr, "%s\n", cause);
-		free(cause);
-		return (-1);
-	}
-	return (0);
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	cfg_unref(cfg);
-	return (0);
-}
-
 #define ALERT_TEXT	"【huigao 告警】沽源县人民法院\n1. 通知 id=42 " \
 	"(2024)冀0724执1234号 138****5678 已放弃：HTTP 400 \"invalid number\"\n" \
 	"2. 网关 aliyun 熔断：连续 5 次失败"
@@ -167,52 +144,15 @@ alert_message(struct message *m, const char *text, int64_t now_ms)
 	m->now_ms = now_ms;
 }
 
-/* The request as text: method, URL, headers, blank line, body. */
-static char *
-request_text(const struct request *r)
-{
-	char	*s = xasprintf("%s %s\n", r->method, r->url), *t;
-	size_t	 i;
-
-	for (i = 0; i < r->nheaders; i++) {
-		t = xasprintf("%s%s\n", s, r->headers[i]);
-		free(s);
-		s = t;
-	}
-	t = xasprintf("%s\n%.*s\n", s, (int)r->bodylen, r->body);
-	free(s);
-	return (t);
-}
-
-static char *
-slurp(const char *path)
-{
-	FILE	*f = fopen(path, "r");
-	char	*buf;
-	long	 n;
-
-	if (f == NULL)
-		return (NULL);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = xmalloc((size_t)n + 1);
-	buf[fread(buf, 1, (size_t)n, f)] = '\0';
-	fclose(f);
-	return (buf);
-}
-
 /* Build an alert on a gateway of robots.conf; the request is the caller's. */
 static void
 build(const char *gwname, const char *text, int64_t now_ms,
     struct request *req)
 {
-	struct gateway	*gw;
-	struct message	 m;
-	char		*cause = NULL;
+	const struct gateway	*gw = fixture_gateway(gwname);
+	struct message		 m;
+	char			*cause = NULL;
 
-	if ((gw = cfg_gateway(cfg, gwname)) == NULL)
-		fail_msg("no gateway %s in %s", gwname, CONF);
 	alert_message(&m, text, now_ms);
 	memset(req, 0, sizeof(*req));
 	if (gw->ad->build(gw, &m, req, &cause) == -1)
@@ -254,31 +194,18 @@ static const struct {
 static void
 test_robot_requests_match_golden(void **state)
 {
-	struct request	 req;
-	char		*got, *want, *text;
-	FILE		*f;
+	struct message	 m;
+	char		*text;
 	size_t		 i;
 
 	(void)state;
 	for (i = 0; i < sizeof(goldens) / sizeof(goldens[0]); i++) {
 		text = goldens[i].long_text == 0 ? xstrdup(ALERT_TEXT) :
 		    long_alert(goldens[i].long_text, "网关 aliyun 熔断");
-		build(goldens[i].gateway, text, goldens[i].now_ms, &req);
-		got = request_text(&req);
-		if (getenv("HUIGAO_UPDATE_GOLDEN") != NULL) {
-			assert_non_null(f = fopen(goldens[i].golden, "w"));
-			fputs(got, f);
-			fclose(f);
-		}
-		if ((want = slurp(goldens[i].golden)) == NULL)
-			fail_msg("%s is missing; run with HUIGAO_UPDATE_GOLDEN=1",
-			    goldens[i].golden);
-		if (strcmp(got, want) != 0)
-			fail_msg("%s differs:\n%s", goldens[i].golden, got);
-		free(got);
-		free(want);
+		alert_message(&m, text, goldens[i].now_ms);
+		fixture_golden_build(fixture_gateway(goldens[i].gateway), &m,
+		    goldens[i].golden);
 		free(text);
-		request_clear(&req);
 	}
 }
 
@@ -354,12 +281,12 @@ test_secret_never_appears_in_the_request(void **state)
 
 	(void)state;
 	build("dingtalk", ALERT_TEXT, 1577262236757LL, &req);
-	all = request_text(&req);
+	all = fixture_request_text(&req);
 	assert_null(strstr(all, "SEC0000"));
 	free(all);
 	request_clear(&req);
 	build("dingtalk-mock", ALERT_TEXT, 1577262236757LL, &req);
-	all = request_text(&req);
+	all = fixture_request_text(&req);
 	assert_null(strstr(all, "this is secret"));
 	assert_null(strstr(all, "this%20is"));
 	free(all);
@@ -516,23 +443,16 @@ static void
 test_invalid_utf8_alert_is_refused_with_a_reason(void **state)
 {
 	static const char *const gws[] = { "wecom", "dingtalk", "feishu" };
-	struct gateway	*gw;
 	struct message	 m;
-	struct request	 req;
 	char		*cause;
 	size_t		 i;
 
 	(void)state;
 	for (i = 0; i < 3; i++) {
-		assert_non_null(gw = cfg_gateway(cfg, gws[i]));
 		alert_message(&m, "bad \xff\xfe text", 1599360473000LL);
-		memset(&req, 0, sizeof(req));
-		cause = NULL;
-		assert_int_equal(gw->ad->build(gw, &m, &req, &cause), -1);
-		assert_non_null(cause);
+		cause = fixture_build_error(fixture_gateway(gws[i]), &m);
 		assert_non_null(strstr(cause, "UTF-8"));
 		free(cause);
-		request_clear(&req);
 	}
 }
 
@@ -633,20 +553,14 @@ test_robot_answers_are_classified(void **state)
 	const struct answer	*a;
 	const struct adapter	*ad;
 	struct result		 res;
-	struct response		 resp;
 	size_t			 i;
 
 	(void)state;
 	for (i = 0; i < sizeof(answers) / sizeof(answers[0]); i++) {
 		a = &answers[i];
 		assert_non_null(ad = adapter_find(a->gateway));
-		memset(&resp, 0, sizeof(resp));
-		memset(&res, 0, sizeof(res));
-		resp.status = a->status;
-		resp.body = a->body;
-		resp.bodylen = a->body != NULL ? strlen(a->body) : 0;
-		resp.retry_after_ms = a->retry_after;
-		ad->parse(cfg_gateway(cfg, a->gateway), NULL, &resp, &res);
+		fixture_parse(ad, fixture_gateway(a->gateway), a->status,
+		    a->body, a->retry_after, &res);
 		if (res.outcome != a->want || res.gwfault != a->gwfault ||
 		    res.retry_after_ms != a->want_retry)
 			fail_msg("row %zu (%s HTTP %ld %s): outcome %d fault %d "
@@ -669,7 +583,6 @@ static void
 test_long_robot_errors_stay_utf8(void **state)
 {
 	struct result	 res;
-	struct response	 resp;
 	char		*msg, *body;
 
 	(void)state;
@@ -680,13 +593,7 @@ test_long_robot_errors_stay_utf8(void **state)
 		msg = body;
 	}
 	body = xasprintf("{\"errcode\":310000,\"errmsg\":\"%s\"}", msg);
-	memset(&resp, 0, sizeof(resp));
-	memset(&res, 0, sizeof(res));
-	resp.status = 200;
-	resp.body = body;
-	resp.bodylen = strlen(body);
-	resp.retry_after_ms = -1;
-	adapter_dingtalk.parse(NULL, NULL, &resp, &res);
+	fixture_parse(&adapter_dingtalk, NULL, 200, body, -1, &res);
 	assert_int_equal(res.outcome, OUTCOME_PERMFAIL);
 	assert_true(strlen(res.error) < sizeof(res.error));
 	assert_true(utf8_valid(res.error));
@@ -718,6 +625,6 @@ main(void)
 		cmocka_unit_test(test_long_robot_errors_stay_utf8),
 	};
 
-	log_init("test_robots", 0);
-	return (cmocka_run_group_tests(tests, setup, teardown));
+	fixture_init("test_robots", CONF);
+	return (cmocka_run_group_tests(tests, fixture_setup, fixture_teardown));
 }

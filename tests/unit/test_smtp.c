@@ -19,6 +19,7 @@
 
 #include "huigao.h"
 #include "adapter.h"
+#include "fixture.h"
 
 #define CONF		"tests/configs/good/channels-wechat-smtp.conf"
 #define G_REQUEST	"tests/golden/smtp-request.txt"
@@ -31,46 +32,9 @@
 	"username = \"noreply@gy.court.example\"; " \
 	"password = \"FakeSmtpPasswordNotReal01\"; }"
 
-#define NOTICE	"【沽源县人民法院】(2024)冀0724执1234号案已冻结被执行人银行存款" \
-	"123456.78元。"
+#define NOTICE	FIXTURE_TEXT
 
 /* ---- helpers ---- */
-
-static char *
-slurp(const char *path)
-{
-	FILE	*f = fopen(path, "r");
-	char	*buf;
-	long	 n;
-
-	if (f == NULL)
-		return (NULL);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = xmalloc((size_t)n + 1);
-	buf[fread(buf, 1, (size_t)n, f)] = '\0';
-	fclose(f);
-	return (buf);
-}
-
-/* Compare got with a golden file (or rewrite it under HUIGAO_UPDATE_GOLDEN). */
-static void
-golden(const char *path, const char *got)
-{
-	FILE	*f;
-	char	*want;
-
-	if (getenv("HUIGAO_UPDATE_GOLDEN") != NULL) {
-		assert_non_null(f = fopen(path, "w"));
-		fputs(got, f);
-		fclose(f);
-	}
-	if ((want = slurp(path)) == NULL)
-		fail_msg("cannot read %s", path);
-	assert_string_equal(got, want);
-	free(want);
-}
 
 /* A copy of s with CRLF as LF (golden files hold plain text lines). */
 static char *
@@ -257,20 +221,10 @@ gateway_done(struct gateway *gw, config_t *lc)
 static void
 fixed_message(struct message *m)
 {
-	memset(m, 0, sizeof(*m));
-	m->id = 42;
+	fixture_message(m);
 	m->key = "hg-7-3-email";
 	m->channel = "email";
 	m->to = "zhao@lawfirm.example";
-	m->text = NOTICE;
-	m->sign = "沽源县人民法院";
-	m->case_no = "(2024)冀0724执1234号";
-	m->step = "ENF_DEPOSIT_FROZEN";
-	m->label = "冻结银行存款";
-	m->court = "gy";
-	m->vars = "{}";
-	m->attempt = 1;
-	m->now_ms = 1614265330000LL;	/* 2021-02-25 15:02:10 UTC */
 	m->court_name = "沽源县人民法院";
 }
 
@@ -310,7 +264,7 @@ test_smtp_request_matches_golden(void **state)
 	assert_crlf_only(req.body, req.bodylen);
 	assert_lines(req.body, 76);
 	got = request_text(&req);
-	golden(G_REQUEST, got);
+	fixture_golden(G_REQUEST, got);
 	free(got);
 	request_clear(&req);
 	gateway_done(&gw, &lc);
@@ -320,22 +274,20 @@ test_smtp_request_matches_golden(void **state)
 static void
 test_smtp_gateway_of_the_good_config_builds_the_same(void **state)
 {
-	struct config	*cfg;
+	struct config	*cfg = fixture_load(CONF);
 	struct gateway	*gw;
 	struct message	 m;
 	struct request	 req;
 	char		*cause = NULL, *got, *want;
 
 	(void)state;
-	if ((cfg = cfg_load(CONF, &cause)) == NULL)
-		fail_msg("%s", cause);
 	assert_non_null(gw = cfg_gateway(cfg, "mail"));
 	fixed_message(&m);
 	memset(&req, 0, sizeof(req));
 	if (gw->ad->build(gw, &m, &req, &cause) == -1)
 		fail_msg("%s", cause);
 	got = request_text(&req);
-	assert_non_null(want = slurp(G_REQUEST));
+	assert_non_null(want = fixture_slurp(G_REQUEST));
 	assert_string_equal(got, want);
 	free(got);
 	free(want);
@@ -811,13 +763,6 @@ reply_one(long code, const struct gateway *gw, const struct message *m,
 	adapter_smtp.parse(gw, m, &resp, res);
 }
 
-static const char *
-outcome_str(enum outcome o)
-{
-	return (o == OUTCOME_OK ? "ok" : o == OUTCOME_TEMPFAIL ? "tempfail" :
-	    "permfail");
-}
-
 static void
 test_smtp_reply_codes_are_classified(void **state)
 {
@@ -841,12 +786,12 @@ test_smtp_reply_codes_are_classified(void **state)
 		assert_int_equal(res.http_status, replies[i].code);
 		assert_int_equal(res.token_expired, 0);
 		t = xasprintf("%sSMTP %ld -> %s gwfault=%d id=%s error=%s\n", s,
-		    replies[i].code, outcome_str(res.outcome), res.gwfault,
+		    replies[i].code, fixture_outcome(res.outcome), res.gwfault,
 		    res.provider_id, res.error);
 		free(s);
 		s = t;
 	}
-	golden(G_ANSWERS, s);
+	fixture_golden(G_ANSWERS, s);
 	free(s);
 	/* the provider id of a sent e-mail is its Message-ID */
 	reply_one(250, &gw, &m, &res);
@@ -876,6 +821,6 @@ main(void)
 		cmocka_unit_test(test_smtp_reply_codes_are_classified),
 	};
 
-	log_init("test_smtp", 0);
+	fixture_init("test_smtp", NULL);
 	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -19,10 +19,10 @@
 
 #include "huigao.h"
 #include "adapter.h"
+#include "fixture.h"
 
 #define CONF	"tests/configs/good/vendors-aliyun-tencent.conf"
 #define GOLDEN	"tests/golden/tencent-request.txt"
-#define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* ---- published and derived vectors ---- */
 
@@ -177,126 +177,14 @@ test_credential_scope_is_the_utc_date(void **state)
 	"\"court\":\"沽源县人民法院\",\"date\":\"6月1日\",\"name\":\"王某\"," \
 	"\"step\":\"冻结银行存款\",\"step_code\":\"ENF_DEPOSIT_FROZEN\"}"
 
-static struct config	*cfg;
-
-static int
-load_config(void **state)
-{
-	char	*cause = NULL;
-
-	(void)state;
-	if ((cfg = cfg_load(CONF, &cause)) == NULL) {
-		fprintf(stderr, "%s\n", cause);
-		free(cause);
-		return (-1);
-	}
-	return (0);
-}
-
-static int
-unload_config(void **state)
-{
-	(void)state;
-	cfg_unref(cfg);
-	return (0);
-}
-
-/* A fixed message for gateway gw, as the scheduler would fill it. */
-static const struct gateway *
-fixed_message(const char *gw, struct message *m)
-{
-	const struct gateway	*g = cfg_gateway(cfg, gw);
-
-	assert_non_null(g);
-	memset(m, 0, sizeof(*m));
-	m->id = 42;
-	m->key = "hg-7-3-sms";
-	m->channel = "sms";
-	m->to = "13812345678";
-	m->text = "【沽源县人民法院】(2024)冀0724执1234号案已冻结被执行人银行存款"
-	    "123456.78元。";
-	m->sign = "沽源县人民法院";
-	m->case_no = "(2024)冀0724执1234号";
-	m->step = "ENF_DEPOSIT_FROZEN";
-	m->label = "冻结银行存款";
-	m->court = "gy";
-	m->vars = VARS;
-	m->attempt = 1;
-	m->now_ms = 1717207200000LL;	/* 2024-06-01 10:00 in Beijing */
-	m->tpl = cfg_vtpl(cfg_step(cfg, m->step), gw);
-	assert_non_null(m->tpl);
-	return (g);
-}
-
-/* The request as text: method, URL, headers, blank line, body. */
-static char *
-request_text(const struct request *r)
-{
-	char	*s = xasprintf("%s %s\n", r->method, r->url), *t;
-	size_t	 i;
-
-	for (i = 0; i < r->nheaders; i++) {
-		t = xasprintf("%s%s\n", s, r->headers[i]);
-		free(s);
-		s = t;
-	}
-	t = xasprintf("%s\n%.*s\n", s, (int)r->bodylen, r->body);
-	free(s);
-	return (t);
-}
-
-/* Build the request of message m on gateway g, as text. */
-static char *
-build_text(const struct gateway *g, const struct message *m)
-{
-	struct request	 req;
-	char		*cause = NULL, *s;
-
-	memset(&req, 0, sizeof(req));
-	if (g->ad->build(g, m, &req, &cause) == -1)
-		fail_msg("build: %s", cause);
-	s = request_text(&req);
-	request_clear(&req);
-	return (s);
-}
-
-static char *
-slurp(const char *path)
-{
-	FILE	*f = fopen(path, "r");
-	char	*buf;
-	long	 n;
-
-	if (f == NULL)
-		return (NULL);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = xmalloc((size_t)n + 1);
-	buf[fread(buf, 1, (size_t)n, f)] = '\0';
-	fclose(f);
-	return (buf);
-}
-
 static void
 test_request_matches_golden(void **state)
 {
 	struct message	 m;
-	char		*got, *want;
-	FILE		*f;
 
 	(void)state;
-	got = build_text(fixed_message("tx", &m), &m);
-	if (getenv("HUIGAO_UPDATE_GOLDEN") != NULL) {
-		assert_non_null(f = fopen(GOLDEN, "w"));
-		fputs(got, f);
-		fclose(f);
-	}
-	if ((want = slurp(GOLDEN)) == NULL)
-		fail_msg("%s is missing; run with HUIGAO_UPDATE_GOLDEN=1", GOLDEN);
-	assert_string_equal(got, want);
-	free(got);
-	free(want);
+	fixture_golden_build(fixture_template_message(&m, "tx", VARS), &m,
+	    GOLDEN);
 }
 
 /* The body of the contract: E.164 number, ordered params, the stable key. */
@@ -307,7 +195,7 @@ test_request_body_has_e164_number_ordered_params_and_key(void **state)
 	char		*got;
 
 	(void)state;
-	got = build_text(fixed_message("tx", &m), &m);
+	got = fixture_build(fixture_template_message(&m, "tx", VARS), &m);
 	assert_non_null(strstr(got, "\n\n{\"PhoneNumberSet\":[\"+8613812345678\"],"
 	    "\"SmsSdkAppId\":\"1400006666\",\"SignName\":\"沽源县人民法院\","
 	    "\"TemplateId\":\"1110\",\"TemplateParamSet\":[\"(2024)冀0724执1234号"
@@ -330,7 +218,7 @@ test_integer_app_id_region_and_court_signature(void **state)
 	char		*got;
 
 	(void)state;
-	got = build_text(fixed_message("tx_sign", &m), &m);
+	got = fixture_build(fixture_template_message(&m, "tx_sign", VARS), &m);
 	assert_non_null(strstr(got, "\"SmsSdkAppId\":\"1400006666\""));
 	assert_non_null(strstr(got, "\nX-TC-Region: ap-beijing\n"));
 	assert_non_null(strstr(got, "\"SignName\":\"沽源县人民法院\""));
@@ -342,35 +230,23 @@ test_missing_variable_is_a_build_error_naming_it(void **state)
 {
 	const struct gateway	*g;
 	struct message		 m;
-	struct request		 req;
-	char			*cause = NULL;
+	char			*cause;
 
 	(void)state;
-	g = fixed_message("tx", &m);
+	g = fixture_template_message(&m, "tx", VARS);
 	m.vars = "{\"case_no\":\"(2024)冀0724执1234号\"}";
-	memset(&req, 0, sizeof(req));
-	assert_int_equal(g->ad->build(g, &m, &req, &cause), -1);
+	cause = fixture_build_error(g, &m);
 	assert_non_null(strstr(cause, "variable \"amount\""));
 	assert_non_null(strstr(cause, "template 1110"));
 	free(cause);
-	request_clear(&req);
 	m.vars = VARS;
 	m.tpl = NULL;
-	assert_int_equal(g->ad->build(g, &m, &req, &cause), -1);
+	cause = fixture_build_error(g, &m);
 	assert_non_null(strstr(cause, "vendor_templates.tx"));
 	free(cause);
-	request_clear(&req);
 }
 
 /* ---- the answers ---- */
-
-struct answer {
-	long		 status;
-	const char	*body;
-	enum outcome	 want;
-	int		 gwfault;
-	const char	*reason;	/* substring of the error, or NULL */
-};
 
 /* A request-level error, and a per-number one under HTTP 200. */
 #define REQ(code)	"{\"Response\":{\"Error\":{\"Code\":\"" code "\"," \
@@ -385,7 +261,7 @@ struct answer {
 	{ 200, REQ(code), o, f, code ": m" }, { 200, NUM(code), o, f, code ": m" }
 
 /* Every code of gateways.md §2.5, both ways, and what is not an answer. */
-static const struct answer answers[] = {
+static const struct fixture_answer answers[] = {
 	{ 200, NUM("Ok"), OUTCOME_OK, 0, NULL },
 	/* rate limits: retry on the same gateway */
 	BOTH("LimitExceeded.DeliveryFrequencyLimit", T, 0),
@@ -451,54 +327,24 @@ static const struct answer answers[] = {
 static void
 test_answers_are_classified(void **state)
 {
-	struct result	 res;
-	struct response	 resp;
-	size_t		 i;
-
 	(void)state;
-	for (i = 0; i < NITEMS(answers); i++) {
-		memset(&resp, 0, sizeof(resp));
-		memset(&res, 0, sizeof(res));
-		resp.status = answers[i].status;
-		resp.body = answers[i].body;
-		resp.bodylen = strlen(answers[i].body);
-		resp.retry_after_ms = -1;
-		adapter_tencent.parse(NULL, NULL, &resp, &res);
-		if (res.outcome != answers[i].want ||
-		    res.gwfault != answers[i].gwfault)
-			fail_msg("row %zu (HTTP %ld %s): outcome %d gwfault %d, "
-			    "want %d %d", i, answers[i].status, answers[i].body,
-			    res.outcome, res.gwfault, answers[i].want,
-			    answers[i].gwfault);
-		assert_int_equal(res.http_status, answers[i].status);
-		if (answers[i].reason != NULL &&
-		    strstr(res.error, answers[i].reason) == NULL)
-			fail_msg("row %zu: error \"%s\", want \"%s\"", i,
-			    res.error, answers[i].reason);
-		if (res.outcome != OUTCOME_OK && res.error[0] == '\0')
-			fail_msg("row %zu: a failure without a reason", i);
-	}
+	fixture_check_answers(&adapter_tencent, answers, NITEMS(answers));
 }
 
 /* The doc's success answer: SerialNo is the provider id. */
 static void
 test_success_takes_serial_no_as_provider_id(void **state)
 {
+	const char	*body;
 	struct result	 res;
-	struct response	 resp;
 
 	(void)state;
-	memset(&resp, 0, sizeof(resp));
-	memset(&res, 0, sizeof(res));
-	resp.status = 200;
-	resp.body = "{\"Response\":{\"SendStatusSet\":[{\"SerialNo\":"
+	body = "{\"Response\":{\"SendStatusSet\":[{\"SerialNo\":"
 	    "\"5000:1045710669157053657849499619\",\"PhoneNumber\":"
 	    "\"+8618511122233\",\"Fee\":1,\"SessionContext\":\"test\",\"Code\":"
 	    "\"Ok\",\"Message\":\"send success\",\"IsoCode\":\"CN\"}],"
 	    "\"RequestId\":\"a0aabda6-cf91-4f3e-a81f-9198114a2279\"}}";
-	resp.bodylen = strlen(resp.body);
-	resp.retry_after_ms = -1;
-	adapter_tencent.parse(NULL, NULL, &resp, &res);
+	fixture_parse(&adapter_tencent, NULL, 200, body, -1, &res);
 	assert_int_equal(res.outcome, OUTCOME_OK);
 	assert_string_equal(res.provider_id, "5000:1045710669157053657849499619");
 	assert_string_equal(res.error, "");
@@ -519,18 +365,12 @@ test_per_number_limits_wait_for_their_window(void **state)
 		{ NUM("InternalError.Timeout"), -1, -1 },
 	};
 	struct result	 res;
-	struct response	 resp;
 	size_t		 i;
 
 	(void)state;
 	for (i = 0; i < NITEMS(rows); i++) {
-		memset(&resp, 0, sizeof(resp));
-		memset(&res, 0, sizeof(res));
-		resp.status = 200;
-		resp.body = rows[i].body;
-		resp.bodylen = strlen(rows[i].body);
-		resp.retry_after_ms = rows[i].retry_after;
-		adapter_tencent.parse(NULL, NULL, &resp, &res);
+		fixture_parse(&adapter_tencent, NULL, 200, rows[i].body,
+		    rows[i].retry_after, &res);
 		assert_int_equal(res.outcome, OUTCOME_TEMPFAIL);
 		assert_int_equal(res.retry_after_ms, rows[i].want);
 	}
@@ -539,19 +379,13 @@ test_per_number_limits_wait_for_their_window(void **state)
 static void
 test_phone_numbers_in_vendor_errors_are_masked(void **state)
 {
+	const char	*body = "{\"Response\":{\"SendStatusSet\":[{\"Code\":"
+	    "\"InvalidParameterValue.IncorrectPhoneNumber\",\"Message\":"
+	    "\"number +8613812345678 is wrong\"}]}}";
 	struct result	 res;
-	struct response	 resp;
 
 	(void)state;
-	memset(&resp, 0, sizeof(resp));
-	memset(&res, 0, sizeof(res));
-	resp.status = 200;
-	resp.body = "{\"Response\":{\"SendStatusSet\":[{\"Code\":\"InvalidParameter"
-	    "Value.IncorrectPhoneNumber\",\"Message\":\"number +8613812345678 is "
-	    "wrong\"}]}}";
-	resp.bodylen = strlen(resp.body);
-	resp.retry_after_ms = -1;
-	adapter_tencent.parse(NULL, NULL, &resp, &res);
+	fixture_parse(&adapter_tencent, NULL, 200, body, -1, &res);
 	assert_int_equal(res.outcome, OUTCOME_PERMFAIL);
 	assert_null(strstr(res.error, "13812345678"));
 	assert_non_null(strstr(res.error, "+861******5678"));
@@ -580,10 +414,10 @@ main(void)
 	};
 	int	 rv;
 
-	log_init("test_tencent", 0);
+	fixture_init("test_tencent", CONF);
 	rv = cmocka_run_group_tests_name("tencent vectors and answers", vectors,
 	    NULL, NULL);
 	rv += cmocka_run_group_tests_name("tencent requests", requests,
-	    load_config, unload_config);
+	    fixture_setup, fixture_teardown);
 	return (rv);
 }

@@ -21,8 +21,10 @@
 
 #include "huigao.h"
 #include "adapter.h"
+#include "fixture.h"
 
 #define CONF		"tests/configs/good/vendors-twilio-kannel.conf"
+#define CALLBACK	"https://huigao.example.org"
 #define FAKE_TOKEN	"fake-twilio-auth-token-000000000"
 
 /* ---- X-Twilio-Signature: twilio/twilio-python tests/unit/test_request_validator.py ---- */
@@ -193,93 +195,15 @@ test_twilio_validation_rejects_tampering(void **state)
 
 /* ---- the request ---- */
 
-static void
-fixed_message(struct message *m)
-{
-	memset(m, 0, sizeof(*m));
-	m->id = 42;
-	m->key = "hg-7-3-sms";
-	m->channel = "sms";
-	m->to = "13812345678";
-	m->text = "【沽源县人民法院】(2024)冀0724执1234号案已冻结被执行人银行存款"
-	    "123456.78元。";
-	m->sign = "沽源县人民法院";
-	m->case_no = "(2024)冀0724执1234号";
-	m->step = "ENF_DEPOSIT_FROZEN";
-	m->label = "冻结银行存款";
-	m->court = "gy";
-	m->vars = "{}";
-	m->attempt = 1;
-	m->now_ms = 1614265330000LL;
-	m->callback_url = "https://huigao.example.org";
-	m->receipt_token = "5f0c6d1e9a8b7c6d5e4f30211203f4e5";
-}
-
-/* The request as text: method, URL, headers, blank line, body. */
-static char *
-request_text(const struct request *r)
-{
-	char	*s = xasprintf("%s %s\n", r->method ? r->method : "POST",
-		    r->url), *t;
-	size_t	 i;
-
-	for (i = 0; i < r->nheaders; i++) {
-		t = xasprintf("%s%s\n", s, r->headers[i]);
-		free(s);
-		s = t;
-	}
-	t = xasprintf("%s\n%.*s\n", s, (int)r->bodylen, r->body ? r->body : "");
-	free(s);
-	return (t);
-}
-
-static char *
-slurp(const char *path)
-{
-	FILE	*f = fopen(path, "r");
-	char	*buf;
-	long	 n;
-
-	if (f == NULL)
-		return (NULL);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = xmalloc((size_t)n + 1);
-	buf[fread(buf, 1, (size_t)n, f)] = '\0';
-	fclose(f);
-	return (buf);
-}
-
 /* Build m on gateway `name`; compare with (or rewrite) the golden file. */
 static void
 golden(const char *name, const struct message *m, const char *path)
 {
-	struct config	*cfg;
+	struct config	*cfg = fixture_load(CONF);
 	struct gateway	*gw;
-	struct request	 req;
-	char		*cause = NULL, *got, *want;
-	FILE		*f;
 
-	cfg = cfg_load(CONF, &cause);
-	if (cfg == NULL)
-		fail_msg("%s", cause);
 	assert_non_null(gw = cfg_gateway(cfg, name));
-	memset(&req, 0, sizeof(req));
-	if (gw->ad->build(gw, m, &req, &cause) == -1)
-		fail_msg("build: %s", cause);
-	got = request_text(&req);
-	if (getenv("HUIGAO_UPDATE_GOLDEN") != NULL) {
-		assert_non_null(f = fopen(path, "w"));
-		fputs(got, f);
-		fclose(f);
-	}
-	if ((want = slurp(path)) == NULL)
-		fail_msg("%s is missing; HUIGAO_UPDATE_GOLDEN=1 writes it", path);
-	assert_string_equal(got, want);
-	free(got);
-	free(want);
-	request_clear(&req);
+	fixture_golden_build(gw, m, path);
 	cfg_unref(cfg);
 }
 
@@ -289,7 +213,7 @@ test_twilio_request_matches_golden(void **state)
 	struct message	 m;
 
 	(void)state;
-	fixed_message(&m);
+	fixture_receipt_message(&m, CALLBACK);
 	golden("tw", &m, "tests/golden/twilio-request.txt");
 }
 
@@ -299,7 +223,7 @@ test_twilio_messaging_service_request_matches_golden(void **state)
 	struct message	 m;
 
 	(void)state;
-	fixed_message(&m);
+	fixture_receipt_message(&m, CALLBACK);
 	m.callback_url = NULL;	/* no StatusCallback without a public URL */
 	golden("tw-ms", &m, "tests/golden/twilio-request-service.txt");
 }
@@ -308,19 +232,14 @@ test_twilio_messaging_service_request_matches_golden(void **state)
 static int
 build(const char *name, const struct message *m, char **out)
 {
-	struct config	*cfg;
+	struct config	*cfg = fixture_load(CONF);
 	struct gateway	*gw;
 	struct request	 req;
-	char		*cause = NULL;
 	int		 rv;
 
-	assert_non_null(cfg = cfg_load(CONF, &cause));
 	assert_non_null(gw = cfg_gateway(cfg, name));
-	memset(&req, 0, sizeof(req));
-	rv = gw->ad->build(gw, m, &req, &cause);
-	*out = rv == 0 ? request_text(&req) : cause;
-	if (rv == -1)
-		assert_null(strstr(cause, FAKE_TOKEN));
+	if ((rv = fixture_try_build(gw, m, &req, out)) == -1)
+		assert_null(strstr(*out, FAKE_TOKEN));
 	request_clear(&req);
 	cfg_unref(cfg);
 	return (rv);
@@ -351,7 +270,7 @@ test_twilio_recipient_is_e164_with_plus86_for_mainland(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(recipients) / sizeof(recipients[0]); i++) {
-		fixed_message(&m);
+		fixture_receipt_message(&m, CALLBACK);
 		m.to = recipients[i].to;
 		if (recipients[i].want == NULL) {
 			assert_int_equal(build("tw", &m, &out), -1);
@@ -389,7 +308,7 @@ test_twilio_more_parts_than_max_parts_is_refused_with_counts(void **state)
 	char		*text, *out;
 
 	(void)state;
-	fixed_message(&m);
+	fixture_receipt_message(&m, CALLBACK);
 	m.text = text = chinese(134 - 9);	/* 134 characters: 2 parts */
 	assert_int_equal(build("tw-ms", &m, &out), 0);
 	free(out);
@@ -497,18 +416,11 @@ static const struct answer answers[] = {
 	    "unexpected answer" },
 };
 
+/* Parse an answer as the core would. */
 static void
 parse(long status, const char *body, int64_t retry_after, struct result *res)
 {
-	struct response	 resp;
-
-	memset(&resp, 0, sizeof(resp));
-	memset(res, 0, sizeof(*res));
-	resp.status = status;
-	resp.body = body;
-	resp.bodylen = body ? strlen(body) : 0;
-	resp.retry_after_ms = retry_after;
-	adapter_twilio.parse(NULL, NULL, &resp, res);
+	fixture_parse(&adapter_twilio, NULL, status, body, retry_after, res);
 }
 
 static void
@@ -577,10 +489,10 @@ test_twilio_receipt_auth_checks_the_status_callback(void **state)
 	struct evkeyvalq q;
 	struct config	*cfg;
 	struct gateway	*gw;
-	char		 sig[64], *cause = NULL;
+	char		 sig[64];
 
 	(void)state;
-	assert_non_null(cfg = cfg_load(CONF, &cause));
+	cfg = fixture_load(CONF);
 	assert_non_null(gw = cfg_gateway(cfg, "tw"));
 	assert_int_equal(twilio_signature(FAKE_TOKEN, url, params, 5, sig,
 	    sizeof(sig)), 0);
@@ -623,6 +535,6 @@ main(void)
 		    test_twilio_receipt_auth_checks_the_status_callback),
 	};
 
-	log_init("test_twilio", 0);
+	fixture_init("test_twilio", NULL);
 	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

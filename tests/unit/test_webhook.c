@@ -16,7 +16,9 @@
 
 #include "huigao.h"
 #include "adapter.h"
+#include "fixture.h"
 
+#define CONF	"tests/configs/good/full.conf"
 #define GOLDEN	"tests/golden/webhook-request.txt"
 
 /* standard-webhooks/standard-webhooks libraries/python/tests/test_webhooks.py */
@@ -53,114 +55,35 @@ test_standard_webhooks_signature_covers_the_body(void **state)
 	free(cause);
 }
 
-/* A fixed message, as the scheduler would fill it. */
-static void
-fixed_message(struct message *m)
-{
-	memset(m, 0, sizeof(*m));
-	m->id = 42;
-	m->key = "hg-7-3-sms";
-	m->channel = "sms";
-	m->to = "13812345678";
-	m->text = "【沽源县人民法院】(2024)冀0724执1234号案已冻结被执行人银行存款"
-	    "123456.78元。";
-	m->sign = "沽源县人民法院";
-	m->case_no = "(2024)冀0724执1234号";
-	m->step = "ENF_DEPOSIT_FROZEN";
-	m->label = "冻结银行存款";
-	m->court = "gy";
-	m->vars = "{}";
-	m->attempt = 1;
-	m->now_ms = 1614265330000LL;
-}
-
-/* The request as text: method, URL, headers, blank line, body. */
-static char *
-request_text(const struct request *r)
-{
-	char	*s = xasprintf("%s %s\n", r->method, r->url), *t;
-	size_t	 i;
-
-	for (i = 0; i < r->nheaders; i++) {
-		t = xasprintf("%s%s\n", s, r->headers[i]);
-		free(s);
-		s = t;
-	}
-	t = xasprintf("%s\n%.*s\n", s, (int)r->bodylen, r->body);
-	free(s);
-	return (t);
-}
-
-static char *
-slurp(const char *path)
-{
-	FILE	*f = fopen(path, "r");
-	char	*buf;
-	long	 n;
-
-	if (f == NULL)
-		return (NULL);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = xmalloc((size_t)n + 1);
-	buf[fread(buf, 1, (size_t)n, f)] = '\0';
-	fclose(f);
-	return (buf);
-}
-
 static void
 test_webhook_request_matches_golden(void **state)
 {
-	struct config	*cfg;
+	struct config	*cfg = fixture_load(CONF);
 	struct gateway	*gw;
 	struct message	 m;
-	struct request	 req;
-	char		*cause = NULL, *got, *want;
-	FILE		*f;
 
 	(void)state;
-	cfg = cfg_load("tests/configs/good/full.conf", &cause);
-	if (cfg == NULL)
-		fail_msg("%s", cause);
 	assert_non_null(gw = cfg_gateway(cfg, "hook"));
-	fixed_message(&m);
-	memset(&req, 0, sizeof(req));
-	assert_int_equal(gw->ad->build(gw, &m, &req, &cause), 0);
-	got = request_text(&req);
-	if (getenv("HUIGAO_UPDATE_GOLDEN") != NULL) {
-		assert_non_null(f = fopen(GOLDEN, "w"));
-		fputs(got, f);
-		fclose(f);
-	}
-	assert_non_null(want = slurp(GOLDEN));
-	assert_string_equal(got, want);
-	free(got);
-	free(want);
-	request_clear(&req);
+	fixture_message(&m);
+	fixture_golden_build(gw, &m, GOLDEN);
 	cfg_unref(cfg);
 }
 
 static void
 test_webhook_without_secret_has_no_signature(void **state)
 {
-	struct config	*cfg;
+	struct config	*cfg = fixture_load(CONF);
 	struct gateway	*gw;
 	struct message	 m;
-	struct request	 req;
-	char		*cause = NULL, *got;
+	char		*got;
 
 	(void)state;
-	assert_non_null(cfg = cfg_load("tests/configs/good/full.conf", &cause));
 	assert_non_null(gw = cfg_gateway(cfg, "backup"));
-	fixed_message(&m);
-	memset(&req, 0, sizeof(req));
-	assert_int_equal(gw->ad->build(gw, &m, &req, &cause), 0);
-	got = request_text(&req);
+	fixture_message(&m);
+	got = fixture_build(gw, &m);
 	assert_non_null(strstr(got, "Idempotency-Key: hg-7-3-sms\n"));
 	assert_null(strstr(got, "webhook-signature"));
 	free(got);
-	request_clear(&req);
 	cfg_unref(cfg);
 }
 
@@ -196,18 +119,12 @@ static void
 test_webhook_answers_are_classified(void **state)
 {
 	struct result	 res;
-	struct response	 resp;
 	size_t		 i;
 
 	(void)state;
 	for (i = 0; i < sizeof(answers) / sizeof(answers[0]); i++) {
-		memset(&resp, 0, sizeof(resp));
-		memset(&res, 0, sizeof(res));
-		resp.status = answers[i].status;
-		resp.body = answers[i].body;
-		resp.bodylen = answers[i].body ? strlen(answers[i].body) : 0;
-		resp.retry_after_ms = answers[i].retry_after;
-		adapter_webhook.parse(NULL, NULL, &resp, &res);
+		fixture_parse(&adapter_webhook, NULL, answers[i].status,
+		    answers[i].body, answers[i].retry_after, &res);
 		if (res.outcome != answers[i].want)
 			fail_msg("HTTP %ld: outcome %d, want %d", answers[i].status,
 			    res.outcome, answers[i].want);
@@ -227,15 +144,10 @@ static void
 test_webhook_provider_id_is_taken_from_the_answer(void **state)
 {
 	struct result	 res;
-	struct response	 resp;
 
 	(void)state;
-	memset(&resp, 0, sizeof(resp));
-	memset(&res, 0, sizeof(res));
-	resp.status = 200;
-	resp.body = "{\"id\":\"SM123\"}";
-	resp.bodylen = strlen(resp.body);
-	adapter_webhook.parse(NULL, NULL, &resp, &res);
+	fixture_parse(&adapter_webhook, NULL, 200, "{\"id\":\"SM123\"}", 0,
+	    &res);
 	assert_string_equal(res.provider_id, "SM123");
 }
 
@@ -265,6 +177,6 @@ main(void)
 		cmocka_unit_test(test_request_header_injection_is_refused),
 	};
 
-	log_init("test_webhook", 0);
+	fixture_init("test_webhook", NULL);
 	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -17,6 +17,7 @@
 
 #include "huigao.h"
 #include "adapter.h"
+#include "fixture.h"
 
 #define CONF		"tests/configs/good/channels-wechat-smtp.conf"
 #define G_REQUEST	"tests/golden/wechat-request.txt"
@@ -25,37 +26,13 @@
 #define G_ANSWERS	"tests/golden/wechat-answers.txt"
 #define SECRET		"FakeWeChatAppSecretNotReal000001"
 
-static struct config	*cfg;
-
-static int
-setup(void **state)
-{
-	char	*cause = NULL;
-
-	(void)state;
-	if ((cfg = cfg_load(CONF, &cause)) == NULL) {
-		fprintf(stderr, "%s\n", cause);
-		free(cause);
-		return (-1);
-	}
-	return (0);
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	cfg_unref(cfg);
-	return (0);
-}
-
+/* A gateway of CONF: a WeChat one. */
 static struct gateway *
 gw(const char *name)
 {
-	struct gateway	*g = cfg_gateway(cfg, name);
+	struct gateway	*g = fixture_gateway(name);
 
-	if (g == NULL)
-		fail_msg("no gateway %s in %s", name, CONF);
+	assert_ptr_equal(g->ad, &adapter_wechat);
 	return (g);
 }
 
@@ -63,104 +40,60 @@ gw(const char *name)
 static void
 fixed_message(struct message *m, const char *name)
 {
-	memset(m, 0, sizeof(*m));
-	m->id = 42;
+	fixture_message(m);
 	m->key = "hg-7-3-wechat";
 	m->channel = "wechat";
 	m->to = "oAbCdEf_123-xyz";
-	m->text = "【沽源县人民法院】(2024)冀0724执1234号案已冻结被执行人银行存款"
-	    "123456.78元。";
-	m->sign = "沽源县人民法院";
-	m->case_no = "(2024)冀0724执1234号";
-	m->step = "ENF_DEPOSIT_FROZEN";
-	m->label = "冻结银行存款";
-	m->court = "gy";
 	m->vars = "{\"amount\":\"123456.78\",\"case_no\":\"(2024)冀0724执1234号\","
 	    "\"court\":\"沽源县人民法院\",\"date\":\"6月1日\",\"name\":\"王某\","
 	    "\"step\":\"冻结银行存款\",\"step_code\":\"ENF_DEPOSIT_FROZEN\","
 	    "\"deadline\":\"2024-06-30\"}";
-	m->attempt = 1;
-	m->now_ms = 1614265330000LL;
-	m->tpl = cfg_vtpl(cfg_step(cfg, m->step), name);
+	m->tpl = fixture_vtpl(m->step, name);
 	m->access_token = "78_TOKEN-abc.def~ghi";
 	m->court_name = "沽源县人民法院";
 }
 
-/* The request as text: method, URL, headers, blank line, body. */
+/* The token request of gateway `name`, as text. */
 static char *
-request_text(const struct request *r)
+token_request(const char *name)
 {
-	char	*s = xasprintf("%s %s\n", r->method, r->url), *t;
-	size_t	 i;
+	struct request	 req;
+	char		*cause = NULL, *s;
 
-	for (i = 0; i < r->nheaders; i++) {
-		t = xasprintf("%s%s\n", s, r->headers[i]);
-		free(s);
-		s = t;
-	}
-	t = xasprintf("%s\n%.*s\n", s, (int)r->bodylen, r->body ? r->body : "");
-	free(s);
-	return (t);
+	memset(&req, 0, sizeof(req));
+	assert_int_equal(adapter_wechat.token_build(gw(name), 0, &req, &cause),
+	    0);
+	s = fixture_request_text(&req);
+	request_clear(&req);
+	return (s);
 }
 
-static char *
-slurp(const char *path)
-{
-	FILE	*f = fopen(path, "r");
-	char	*buf;
-	long	 n;
-
-	if (f == NULL)
-		return (NULL);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = xmalloc((size_t)n + 1);
-	buf[fread(buf, 1, (size_t)n, f)] = '\0';
-	fclose(f);
-	return (buf);
-}
-
-/* Compare got with a golden file (or rewrite it under HUIGAO_UPDATE_GOLDEN). */
+/* A send on "wx" of m must be refused, the cause naming reason. */
 static void
-golden(const char *path, const char *got)
+refused(const struct message *m, const char *reason)
 {
-	FILE	*f;
-	char	*want;
+	char	*cause;
 
-	if (getenv("HUIGAO_UPDATE_GOLDEN") != NULL) {
-		assert_non_null(f = fopen(path, "w"));
-		fputs(got, f);
-		fclose(f);
-	}
-	if ((want = slurp(path)) == NULL)
-		fail_msg("cannot read %s", path);
-	assert_string_equal(got, want);
-	free(want);
+	cause = fixture_build_error(gw("wx"), m);
+	if (strstr(cause, reason) == NULL)
+		fail_msg("cause \"%s\", want \"%s\"", cause, reason);
+	free(cause);
 }
 
 static void
 test_wechat_send_request_matches_golden(void **state)
 {
 	struct message	 m;
-	struct request	 req;
-	char		*cause = NULL, *a, *b, *all;
+	char		*a, *b, *all;
 
 	(void)state;
 	fixed_message(&m, "wx");
-	memset(&req, 0, sizeof(req));
-	if (adapter_wechat.build(gw("wx"), &m, &req, &cause) == -1)
-		fail_msg("%s", cause);
-	a = request_text(&req);
-	request_clear(&req);
+	a = fixture_build(gw("wx"), &m);
 	/* a local endpoint with a trailing '/', another template */
 	fixed_message(&m, "wx_local");
-	if (adapter_wechat.build(gw("wx_local"), &m, &req, &cause) == -1)
-		fail_msg("%s", cause);
-	b = request_text(&req);
-	request_clear(&req);
+	b = fixture_build(gw("wx_local"), &m);
 	all = xasprintf("%s\n%s", a, b);
-	golden(G_REQUEST, all);
+	fixture_golden(G_REQUEST, all);
 	/* what the golden file pins, said plainly */
 	assert_non_null(strstr(a, "POST https://api.weixin.qq.com/cgi-bin/"
 	    "message/template/send?access_token=78_TOKEN-abc.def~ghi\n"));
@@ -177,20 +110,13 @@ test_wechat_send_request_matches_golden(void **state)
 static void
 test_wechat_token_request_matches_golden(void **state)
 {
-	struct request	 req;
-	char		*cause = NULL, *a, *b, *all;
+	char		*a, *b, *all;
 
 	(void)state;
-	memset(&req, 0, sizeof(req));
-	assert_int_equal(adapter_wechat.token_build(gw("wx"), 0, &req, &cause), 0);
-	a = request_text(&req);
-	request_clear(&req);
-	assert_int_equal(adapter_wechat.token_build(gw("wx_local"), 0, &req,
-	    &cause), 0);
-	b = request_text(&req);
-	request_clear(&req);
+	a = token_request("wx");
+	b = token_request("wx_local");
 	all = xasprintf("%s\n%s", a, b);
-	golden(G_TOKEN_REQ, all);
+	fixture_golden(G_TOKEN_REQ, all);
 	assert_non_null(strstr(a, "GET https://api.weixin.qq.com/cgi-bin/token?"
 	    "grant_type=client_credential&appid=wx0123456789abcdef&secret="
 	    SECRET "\n"));
@@ -205,52 +131,34 @@ static void
 test_wechat_build_refuses_without_a_token(void **state)
 {
 	struct message	 m;
-	struct request	 req;
-	char		*cause = NULL;
 
 	(void)state;
 	fixed_message(&m, "wx");
 	m.access_token = NULL;
-	memset(&req, 0, sizeof(req));
-	assert_int_equal(adapter_wechat.build(gw("wx"), &m, &req, &cause), -1);
-	assert_non_null(strstr(cause, "no access token"));
-	free(cause);
-	request_clear(&req);
+	refused(&m, "no access token");
 }
 
 static void
 test_wechat_build_refuses_without_a_template(void **state)
 {
 	struct message	 m;
-	struct request	 req;
-	char		*cause = NULL;
 
 	(void)state;
 	fixed_message(&m, "wx");
 	m.tpl = NULL;
-	memset(&req, 0, sizeof(req));
-	assert_int_equal(adapter_wechat.build(gw("wx"), &m, &req, &cause), -1);
-	assert_non_null(strstr(cause, "vendor_templates.wx"));
-	free(cause);
-	request_clear(&req);
+	refused(&m, "vendor_templates.wx");
 }
 
 static void
 test_wechat_build_names_a_missing_variable(void **state)
 {
 	struct message	 m;
-	struct request	 req;
-	char		*cause = NULL;
 
 	(void)state;
 	fixed_message(&m, "wx");
 	m.vars = "{\"case_no\":\"(2024)冀0724执1234号\",\"step\":\"x\","
 	    "\"date\":\"6月1日\"}";
-	memset(&req, 0, sizeof(req));
-	assert_int_equal(adapter_wechat.build(gw("wx"), &m, &req, &cause), -1);
-	assert_non_null(strstr(cause, "\"amount\" (data.keyword3)"));
-	free(cause);
-	request_clear(&req);
+	refused(&m, "\"amount\" (data.keyword3)");
 }
 
 /* ---- send answers ---- */
@@ -265,6 +173,9 @@ struct answer {
 };
 
 #define WX(code, msg)	"{\"errcode\":" #code ",\"errmsg\":\"" msg "\"}"
+/* WeChat's answer code (under HTTP 200): o, f, t, the errcode named. */
+#define CODE(code, msg, o, f, t)	\
+	{ 200, WX(code, msg), o, f, t, "errcode " #code }
 
 /* Every errcode wechat.c maps, and the answers that are not WeChat's. */
 static const struct answer answers[] = {
@@ -274,86 +185,59 @@ static const struct answer answers[] = {
 	/* the token: refreshed and sent again */
 	{ 200, WX(40001, "invalid credential, access_token is invalid or not "
 	    "latest"), OUTCOME_TEMPFAIL, 0, 1, "errcode 40001" },
-	{ 200, WX(40014, "invalid access_token"), OUTCOME_TEMPFAIL, 0, 1,
-	    "errcode 40014" },
-	{ 200, WX(41001, "access_token missing"), OUTCOME_TEMPFAIL, 0, 1,
-	    "errcode 41001" },
+	CODE(40014, "invalid access_token", OUTCOME_TEMPFAIL, 0, 1),
+	CODE(41001, "access_token missing", OUTCOME_TEMPFAIL, 0, 1),
 	{ 200, WX(42001, "access_token expired"), OUTCOME_TEMPFAIL, 0, 1,
 	    "access token expired" },
-	{ 200, WX(42007, "access_token and refresh_token exception"),
-	    OUTCOME_TEMPFAIL, 0, 1, "errcode 42007" },
+	CODE(42007, "access_token and refresh_token exception", OUTCOME_TEMPFAIL,
+	    0, 1),
 	/* throttling */
 	{ 200, WX(45009, "reach max api daily quota limit"), OUTCOME_TEMPFAIL,
 	    1, 0, "daily API quota" },
-	{ 200, WX(45011, "api minute-quota reach limit"), OUTCOME_TEMPFAIL, 0,
-	    0, "errcode 45011" },
-	{ 200, WX(45047, "out of response count limit"), OUTCOME_TEMPFAIL, 0,
-	    0, "errcode 45047" },
-	{ 200, WX(45066, "clientmsgid retry too fast"), OUTCOME_TEMPFAIL, 0, 0,
-	    "errcode 45066" },
+	CODE(45011, "api minute-quota reach limit", OUTCOME_TEMPFAIL, 0, 0),
+	CODE(45047, "out of response count limit", OUTCOME_TEMPFAIL, 0, 0),
+	CODE(45066, "clientmsgid retry too fast", OUTCOME_TEMPFAIL, 0, 0),
 	/* system */
-	{ 200, WX(-1, "system error"), OUTCOME_TEMPFAIL, 1, 0, "errcode -1" },
-	{ 200, WX(61450, "system error"), OUTCOME_TEMPFAIL, 1, 0,
-	    "errcode 61450" },
+	CODE(-1, "system error", OUTCOME_TEMPFAIL, 1, 0),
+	CODE(61450, "system error", OUTCOME_TEMPFAIL, 1, 0),
 	/* the recipient */
 	{ 200, WX(40003, "invalid openid rid: 6385c6c1-0fcadca1"),
 	    OUTCOME_PERMFAIL, 0, 0, "invalid openid" },
-	{ 200, WX(41009, "missing openid"), OUTCOME_PERMFAIL, 0, 0,
-	    "errcode 41009" },
+	CODE(41009, "missing openid", OUTCOME_PERMFAIL, 0, 0),
 	{ 200, WX(43004, "require subscribe"), OUTCOME_PERMFAIL, 0, 0,
 	    "does not follow" },
-	{ 200, WX(43019, "require remove blacklist"), OUTCOME_PERMFAIL, 0, 0,
-	    "errcode 43019" },
-	{ 200, WX(46004, "not existed user"), OUTCOME_PERMFAIL, 0, 0,
-	    "errcode 46004" },
+	CODE(43019, "require remove blacklist", OUTCOME_PERMFAIL, 0, 0),
+	CODE(46004, "not existed user", OUTCOME_PERMFAIL, 0, 0),
 	{ 200, WX(48002, "api forbidden for user"), OUTCOME_PERMFAIL, 0, 0,
 	    "refuses messages" },
-	{ 200, WX(50005, "user unsubscribed"), OUTCOME_PERMFAIL, 0, 0,
-	    "errcode 50005" },
+	CODE(50005, "user unsubscribed", OUTCOME_PERMFAIL, 0, 0),
 	/* the template and the request */
 	{ 200, WX(40037, "invalid template_id rid: 65eac940-1a79c8dc"),
 	    OUTCOME_PERMFAIL, 0, 0, "invalid template_id" },
 	{ 200, WX(47003, "argument invalid! data.thing2.value invalid"),
 	    OUTCOME_PERMFAIL, 0, 0, "data.thing2.value" },
-	{ 200, WX(47001, "data format error"), OUTCOME_PERMFAIL, 0, 0,
-	    "errcode 47001" },
-	{ 200, WX(44002, "empty post data"), OUTCOME_PERMFAIL, 0, 0,
-	    "errcode 44002" },
-	{ 200, WX(40008, "invalid message type"), OUTCOME_PERMFAIL, 0, 0,
-	    "errcode 40008" },
-	{ 200, WX(40033, "invalid charset"), OUTCOME_PERMFAIL, 0, 0,
-	    "errcode 40033" },
-	{ 200, WX(45002, "content size out of limit"), OUTCOME_PERMFAIL, 0, 0,
-	    "errcode 45002" },
-	{ 200, WX(45067, "clientmsgid size out of limit"), OUTCOME_PERMFAIL, 0,
-	    0, "errcode 45067" },
+	CODE(47001, "data format error", OUTCOME_PERMFAIL, 0, 0),
+	CODE(44002, "empty post data", OUTCOME_PERMFAIL, 0, 0),
+	CODE(40008, "invalid message type", OUTCOME_PERMFAIL, 0, 0),
+	CODE(40033, "invalid charset", OUTCOME_PERMFAIL, 0, 0),
+	CODE(45002, "content size out of limit", OUTCOME_PERMFAIL, 0, 0),
+	CODE(45067, "clientmsgid size out of limit", OUTCOME_PERMFAIL, 0, 0),
 	/* the account */
-	{ 200, WX(40002, "invalid grant_type"), OUTCOME_TEMPFAIL, 1, 0,
-	    "errcode 40002" },
+	CODE(40002, "invalid grant_type", OUTCOME_TEMPFAIL, 1, 0),
 	{ 200, WX(40013, "invalid appid"), OUTCOME_TEMPFAIL, 1, 0,
 	    "invalid AppID" },
-	{ 200, WX(40125, "invalid appsecret"), OUTCOME_TEMPFAIL, 1, 0,
-	    "errcode 40125" },
+	CODE(40125, "invalid appsecret", OUTCOME_TEMPFAIL, 1, 0),
 	{ 200, WX(40164, "invalid ip 1.2.3.4, not in whitelist"),
 	    OUTCOME_TEMPFAIL, 1, 0, "IP whitelist" },
-	{ 200, WX(41002, "appid missing"), OUTCOME_TEMPFAIL, 1, 0,
-	    "errcode 41002" },
-	{ 200, WX(41004, "appsecret missing"), OUTCOME_TEMPFAIL, 1, 0,
-	    "errcode 41004" },
-	{ 200, WX(43002, "require POST method"), OUTCOME_TEMPFAIL, 1, 0,
-	    "errcode 43002" },
-	{ 200, WX(43003, "require https"), OUTCOME_TEMPFAIL, 1, 0,
-	    "errcode 43003" },
-	{ 200, WX(48001, "api unauthorized"), OUTCOME_TEMPFAIL, 1, 0,
-	    "errcode 48001" },
-	{ 200, WX(48004, "api forbidden"), OUTCOME_TEMPFAIL, 1, 0,
-	    "errcode 48004" },
-	{ 200, WX(48008, "no permission for this msgtype"), OUTCOME_TEMPFAIL,
-	    1, 0, "errcode 48008" },
-	{ 200, WX(50001, "api unauthorized"), OUTCOME_TEMPFAIL, 1, 0,
-	    "errcode 50001" },
-	{ 200, WX(50002, "user limited"), OUTCOME_TEMPFAIL, 1, 0,
-	    "errcode 50002" },
+	CODE(41002, "appid missing", OUTCOME_TEMPFAIL, 1, 0),
+	CODE(41004, "appsecret missing", OUTCOME_TEMPFAIL, 1, 0),
+	CODE(43002, "require POST method", OUTCOME_TEMPFAIL, 1, 0),
+	CODE(43003, "require https", OUTCOME_TEMPFAIL, 1, 0),
+	CODE(48001, "api unauthorized", OUTCOME_TEMPFAIL, 1, 0),
+	CODE(48004, "api forbidden", OUTCOME_TEMPFAIL, 1, 0),
+	CODE(48008, "no permission for this msgtype", OUTCOME_TEMPFAIL, 1, 0),
+	CODE(50001, "api unauthorized", OUTCOME_TEMPFAIL, 1, 0),
+	CODE(50002, "user limited", OUTCOME_TEMPFAIL, 1, 0),
 	/* not in the table: never lost, fail over */
 	{ 200, WX(99999, "something new"), OUTCOME_TEMPFAIL, 1, 0,
 	    "unrecognised errcode" },
@@ -368,18 +252,11 @@ static const struct answer answers[] = {
 	{ 404, "not found", OUTCOME_TEMPFAIL, 1, 0, "HTTP 404" },
 };
 
+/* Parse a send answer on gateway "wx". */
 static void
 parse_one(const struct answer *a, struct result *res)
 {
-	struct response	 resp;
-
-	memset(&resp, 0, sizeof(resp));
-	memset(res, 0, sizeof(*res));
-	resp.status = a->status;
-	resp.body = a->body;
-	resp.bodylen = strlen(a->body);
-	resp.retry_after_ms = -1;
-	adapter_wechat.parse(gw("wx"), NULL, &resp, res);
+	fixture_parse(&adapter_wechat, gw("wx"), a->status, a->body, -1, res);
 }
 
 static void
@@ -406,13 +283,6 @@ test_wechat_every_mapped_errcode_is_classified(void **state)
 	}
 }
 
-static const char *
-outcome_str(enum outcome o)
-{
-	return (o == OUTCOME_OK ? "ok" : o == OUTCOME_TEMPFAIL ? "tempfail" :
-	    "permfail");
-}
-
 static void
 test_wechat_answers_match_golden(void **state)
 {
@@ -425,13 +295,13 @@ test_wechat_answers_match_golden(void **state)
 		parse_one(&answers[i], &res);
 		t = xasprintf("%sHTTP %ld %s\n  -> %s gwfault=%d token_expired=%d "
 		    "retry_after_ms=%lld id=%s error=%s\n", s, answers[i].status,
-		    answers[i].body, outcome_str(res.outcome), res.gwfault,
+		    answers[i].body, fixture_outcome(res.outcome), res.gwfault,
 		    res.token_expired, (long long)res.retry_after_ms,
 		    res.provider_id, res.error);
 		free(s);
 		s = t;
 	}
-	golden(G_ANSWERS, s);
+	fixture_golden(G_ANSWERS, s);
 	free(s);
 }
 
@@ -536,7 +406,7 @@ test_wechat_token_answers(void **state)
 		s = t;
 		free(cause);
 	}
-	golden(G_TOKEN_ANS, s);
+	fixture_golden(G_TOKEN_ANS, s);
 	free(s);
 }
 
@@ -574,6 +444,6 @@ main(void)
 		cmocka_unit_test(test_wechat_token_too_long_for_the_buffer_is_refused),
 	};
 
-	log_init("test_wechat", 0);
-	return (cmocka_run_group_tests(tests, setup, teardown));
+	fixture_init("test_wechat", CONF);
+	return (cmocka_run_group_tests(tests, fixture_setup, fixture_teardown));
 }
