@@ -36,20 +36,18 @@ Every request is appended to FILE.jsonl as one JSON line:
 Stops on SIGTERM/SIGINT, and by itself after --max-seconds (default 600).
 """
 
-import argparse
 import base64
 import calendar
 import hashlib
 import hmac
 import json
-import os
-import signal
 import sys
 import threading
 import time
 import urllib.parse
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import mockbase
 
 
 def pct(s):
@@ -184,27 +182,13 @@ def check_business(p):
             raise Reject(200, "isv.INVALID_JSON_PARAM", "JSON参数不合法")
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(mockbase.Handler):
     server_version = "mock_aliyun/1"
-    disable_nagle_algorithm = True
-
-    def log_message(self, fmt, *args):
-        pass
-
-    def answer(self, status, value):
-        data = (value if isinstance(value, str)
-                else json.dumps(value, ensure_ascii=False)).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json;charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+    content_type = "application/json;charset=utf-8"
 
     def do_POST(self):
         t = time.time()
-        n = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(n) if n > 0 else b""
+        body = self.read_body()
         url = urllib.parse.urlsplit(self.path)
         headers = {k.lower(): v for k, v in self.headers.items()}
         query = parse_pairs(url.query)
@@ -228,21 +212,18 @@ class Handler(BaseHTTPRequestHandler):
                      "Code": r.code, "Message": r.message,
                      "Recommend": "https://api.aliyun.com/troubleshoot?q=%s"
                                   "&product=Dysmsapi" % r.code}
-        srv.record({"t": t, "method": self.command, "path": self.path,
-                    "headers": dict(self.headers.items()),
-                    "body": body.decode("utf-8", "replace"), "style": style,
-                    "params": params, "verdict": verdict, "status": status,
-                    "answer": value})
+        srv.log.append({"t": t, "method": self.command, "path": self.path,
+                        "headers": dict(self.headers.items()),
+                        "body": body.decode("utf-8", "replace"),
+                        "style": style, "params": params, "verdict": verdict,
+                        "status": status, "answer": value})
         self.answer(status, value)
 
     do_GET = do_POST
 
     def planned(self, rid):
-        srv = self.server
-        with srv.lock:
-            a = srv.plan.pop(0) if srv.plan else None
-            srv.sent += 1
-            biz = "%d%06d^0" % (int(time.time()), srv.sent)
+        a, sent = self.server.next_planned()
+        biz = "%d%06d^0" % (int(time.time()), sent)
         if a is None:
             return 200, {"Code": "OK", "Message": "OK", "BizId": biz,
                          "RequestId": rid}, "OK"
@@ -253,48 +234,11 @@ class Handler(BaseHTTPRequestHandler):
             "Message": a.get("message", a["code"])}, a["code"]
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 256
-
-    def record(self, entry):
-        with self.lock:
-            entry["n"] = self.n = self.n + 1
-            self.logf.write(json.dumps(entry, ensure_ascii=False) + "\n")
-            self.logf.flush()
-
-
 def main():
-    ap = argparse.ArgumentParser(description="mock Alibaba Cloud SMS")
-    ap.add_argument("--port", type=int, default=0)
-    ap.add_argument("--log", required=True)
-    ap.add_argument("--key-id", required=True)
-    ap.add_argument("--secret", required=True)
-    ap.add_argument("--plan", default="[]")
-    ap.add_argument("--max-seconds", type=float, default=600)
-    args = ap.parse_args()
-
-    server = Server(("127.0.0.1", args.port), Handler)
+    args, server = mockbase.setup("mock Alibaba Cloud SMS", Handler,
+                                  ["--key-id", "--secret"], plan=True)
     server.checker = Checker(args.key_id, args.secret)
-    server.plan = json.loads(args.plan)
-    server.lock = threading.Lock()
-    server.sent = server.n = 0
-    server.logf = open(args.log, "a", encoding="utf-8")
-    tmp = "%s.port.tmp.%d" % (args.log, os.getpid())
-    with open(tmp, "w") as f:
-        f.write("%d\n" % server.server_address[1])
-    os.rename(tmp, args.log + ".port")
-
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    threading.Thread(target=server.serve_forever,
-                     kwargs={"poll_interval": 0.1}, daemon=True).start()
-    stop.wait(args.max_seconds)
-    server.shutdown()
-    server.server_close()
-    return 0
+    return mockbase.serve(server, args, "mock_aliyun")
 
 
 if __name__ == "__main__":

@@ -35,18 +35,15 @@ Every request is appended to FILE.jsonl as one JSON line:
 Stops on SIGTERM/SIGINT, and by itself after --max-seconds (default 600).
 """
 
-import argparse
 import hashlib
 import hmac
 import json
-import os
-import signal
 import sys
-import threading
 import time
 import uuid
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import mockbase
 
 
 class Reject(Exception):
@@ -147,27 +144,12 @@ class Checker:
         return req
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(mockbase.Handler):
     server_version = "mock_tencent/1"
-    disable_nagle_algorithm = True
-
-    def log_message(self, fmt, *args):
-        pass
-
-    def answer(self, status, value):
-        data = (value if isinstance(value, str)
-                else json.dumps(value, ensure_ascii=False)).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
 
     def do_POST(self):
         t = time.time()
-        n = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(n) if n > 0 else b""
+        body = self.read_body()
         headers = {k.lower(): v for k, v in self.headers.items()}
         srv = self.server
         rid = str(uuid.uuid4())
@@ -181,18 +163,16 @@ class Handler(BaseHTTPRequestHandler):
             value = {"Response": {"Error": {"Code": r.code,
                                             "Message": r.message},
                                   "RequestId": rid}}
-        srv.record({"t": t, "method": self.command, "path": self.path,
-                    "headers": dict(self.headers.items()),
-                    "body": body.decode("utf-8", "replace"), "json": req,
-                    "verdict": verdict, "status": status, "answer": value})
+        srv.log.append({"t": t, "method": self.command, "path": self.path,
+                        "headers": dict(self.headers.items()),
+                        "body": body.decode("utf-8", "replace"), "json": req,
+                        "verdict": verdict, "status": status,
+                        "answer": value})
         self.answer(status, value)
 
     def planned(self, req, rid):
-        srv = self.server
-        with srv.lock:
-            a = srv.plan.pop(0) if srv.plan else {}
-            srv.sent += 1
-            serial = "2028:%d%010d" % (int(time.time()), srv.sent)
+        a, sent = self.server.next_planned({})
+        serial = "2028:%d%010d" % (int(time.time()), sent)
         if "body" in a:
             return a.get("status", 200), a["body"], "planned"
         if "error" in a:
@@ -212,49 +192,12 @@ class Handler(BaseHTTPRequestHandler):
                                   "RequestId": rid}}, code
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 256
-
-    def record(self, entry):
-        with self.lock:
-            entry["n"] = self.n = self.n + 1
-            self.logf.write(json.dumps(entry, ensure_ascii=False) + "\n")
-            self.logf.flush()
-
-
 def main():
-    ap = argparse.ArgumentParser(description="mock Tencent Cloud SMS")
-    ap.add_argument("--port", type=int, default=0)
-    ap.add_argument("--log", required=True)
-    ap.add_argument("--secret-id", required=True)
-    ap.add_argument("--secret-key", required=True)
-    ap.add_argument("--app-id", required=True)
-    ap.add_argument("--plan", default="[]")
-    ap.add_argument("--max-seconds", type=float, default=600)
-    args = ap.parse_args()
-
-    server = Server(("127.0.0.1", args.port), Handler)
+    args, server = mockbase.setup(
+        "mock Tencent Cloud SMS", Handler,
+        ["--secret-id", "--secret-key", "--app-id"], plan=True)
     server.checker = Checker(args.secret_id, args.secret_key, args.app_id)
-    server.plan = json.loads(args.plan)
-    server.lock = threading.Lock()
-    server.sent = server.n = 0
-    server.logf = open(args.log, "a", encoding="utf-8")
-    tmp = "%s.port.tmp.%d" % (args.log, os.getpid())
-    with open(tmp, "w") as f:
-        f.write("%d\n" % server.server_address[1])
-    os.rename(tmp, args.log + ".port")
-
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    threading.Thread(target=server.serve_forever,
-                     kwargs={"poll_interval": 0.1}, daemon=True).start()
-    stop.wait(args.max_seconds)
-    server.shutdown()
-    server.server_close()
-    return 0
+    return mockbase.serve(server, args, "mock_tencent")
 
 
 if __name__ == "__main__":

@@ -34,22 +34,19 @@ Stops on SIGTERM/SIGINT, and by itself after --max-seconds (default 600).
 Standard library only.
 """
 
-import argparse
 import base64
 import hashlib
 import hmac
-import json
-import os
 import re
 import secrets
-import signal
 import sys
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import mockbase
 
 PATH = re.compile(r"^/2010-04-01/Accounts/([^/]+)/Messages\.json$")
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
@@ -74,37 +71,10 @@ def segments(body):
     return 1 if units <= 70 else -(-units // 67)
 
 
-class Log:
-    def __init__(self, path):
-        self.lock = threading.Lock()
-        self.file = open(path, "a", encoding="utf-8")
-        self.n = 0
-
-    def append(self, entry):
-        with self.lock:
-            self.n += 1
-            entry["n"] = self.n
-            self.file.write(json.dumps(entry, ensure_ascii=False) + "\n")
-            self.file.flush()
-
-
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(mockbase.Handler):
     server_version = "mock_twilio/1"
-    disable_nagle_algorithm = True
-
-    def log_message(self, fmt, *args):
-        pass
-
-    def answer(self, status, value, headers=None):
-        data = json.dumps(value).encode("utf-8")
-        self.send_response(status)
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+    content_type = "application/json; charset=utf-8"
+    ensure_ascii = True
 
     def auth(self):
         h = self.headers.get("Authorization", "")
@@ -124,7 +94,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         t = time.time()
-        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        raw = self.read_body()
         pairs = urllib.parse.parse_qsl(raw.decode("utf-8", "replace"),
                                        keep_blank_values=True)
         form = dict(pairs)
@@ -188,11 +158,7 @@ class Handler(BaseHTTPRequestHandler):
                    % (self.server.sid, sid)}, None
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 128
-
+class Server(mockbase.Server):
     def callback(self, form, msg):
         """StatusCallback: sent, then delivered, each signed as Twilio does."""
         url = form["StatusCallback"]
@@ -218,45 +184,17 @@ class Server(ThreadingHTTPServer):
             self.log.append({"t": time.time(), "callback": url,
                              "status": status, "answer": code})
 
-    def handle_error(self, request, client_address):
-        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
-            return
-        super().handle_error(request, client_address)
-
 
 def main():
-    ap = argparse.ArgumentParser(description="mock Twilio Messages API")
-    ap.add_argument("--port", type=int, default=0)
-    ap.add_argument("--log", required=True)
-    ap.add_argument("--account-sid", required=True)
-    ap.add_argument("--auth-token-file", required=True)
-    ap.add_argument("--callbacks", action="store_true")
-    ap.add_argument("--max-seconds", type=float, default=600)
-    args = ap.parse_args()
-
-    server = Server(("127.0.0.1", args.port), Handler)
+    args, server = mockbase.setup(
+        "mock Twilio Messages API", Handler,
+        ["--account-sid", "--auth-token-file"],
+        more=[("--callbacks", {"action": "store_true"})], cls=Server)
     server.sid = args.account_sid
     with open(args.auth_token_file, encoding="utf-8") as f:
         server.token = f.read().strip()
     server.callbacks = args.callbacks
-    server.log = Log(args.log)
-    port_file = args.log + ".port"
-    tmp = "%s.tmp.%d" % (port_file, os.getpid())
-    with open(tmp, "w") as f:
-        f.write("%d\n" % server.server_address[1])
-    os.rename(tmp, port_file)
-
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    thread = threading.Thread(target=server.serve_forever,
-                              kwargs={"poll_interval": 0.1}, daemon=True)
-    thread.start()
-    if not stop.wait(args.max_seconds):
-        sys.stderr.write("mock_twilio: --max-seconds reached, exiting\n")
-    server.shutdown()
-    server.server_close()
-    return 0
+    return mockbase.serve(server, args, "mock_twilio")
 
 
 if __name__ == "__main__":

@@ -39,22 +39,20 @@ Stops on SIGTERM/SIGINT, and by itself after --max-seconds (default 600).
 Standard library only.
 """
 
-import argparse
 import json
-import os
 import secrets
-import signal
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+import mockbase
 
 
 class State:
     """Tokens, counters, the plan and the log; thread-safe."""
 
-    def __init__(self, args):
+    def __init__(self, args, log):
         self.lock = threading.Lock()
         self.app_id = args.app_id
         self.app_secret = args.app_secret
@@ -64,16 +62,11 @@ class State:
         self.plan = []
         self.counts = {"fetches": 0, "sends": 0, "ok": 0, "refused": 0}
         self.msgid = 1000
-        self.log = open(args.log, "a", encoding="utf-8")
-        self.n = 0
+        self.log = log
 
     def record(self, entry):
-        with self.lock:
-            self.n += 1
-            entry["n"] = self.n
-            entry["t"] = time.time()
-            self.log.write(json.dumps(entry, ensure_ascii=False) + "\n")
-            self.log.flush()
+        entry["t"] = time.time()
+        self.log.append(entry)
 
     def issue(self, query):
         """The answer to a token request."""
@@ -136,60 +129,44 @@ def check_template(body):
     return None
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(mockbase.Handler):
     server_version = "mock_wechat/1"
-    disable_nagle_algorithm = True
-
-    def log_message(self, fmt, *args):
-        pass
-
-    def reply(self, status, obj):
-        data = json.dumps(obj, ensure_ascii=False).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def body(self):
-        n = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(n) if n > 0 else b""
+    content_type = "application/json; charset=utf-8"
 
     def do_GET(self):
         st = self.server.state
         u = urlsplit(self.path)
         if u.path == "/_health":
-            self.reply(200, {"ok": True})
+            self.answer(200, {"ok": True})
         elif u.path == "/_state":
             s = dict(st.counts)
             s["valid_tokens"] = st.valid_tokens()
-            self.reply(200, s)
+            self.answer(200, s)
         elif u.path == "/cgi-bin/token":
             answer = st.issue(u.query)
             st.record({"kind": "token",
                        "query": u.query.replace(st.app_secret, "***"),
                        "answer": answer})
-            self.reply(200, answer)
+            self.answer(200, answer)
         else:
-            self.reply(404, {"errcode": 404, "errmsg": "not found"})
+            self.answer(404, {"errcode": 404, "errmsg": "not found"})
 
     def do_POST(self):
         st = self.server.state
         u = urlsplit(self.path)
-        raw = self.body()
+        raw = self.read_body()
         if u.path == "/_expire":
             st.expire_all()
-            self.reply(200, {"ok": True})
+            self.answer(200, {"ok": True})
             return
         if u.path == "/_plan":
             plan = json.loads(raw or b"{}")
             with st.lock:
                 st.plan = list(plan.get("answers", []))
-            self.reply(200, {"ok": True})
+            self.answer(200, {"ok": True})
             return
         if u.path != "/cgi-bin/message/template/send":
-            self.reply(404, {"errcode": 404, "errmsg": "not found"})
+            self.answer(404, {"errcode": 404, "errmsg": "not found"})
             return
         tok = parse_qs(u.query).get("access_token", [""])[0]
         try:
@@ -208,38 +185,16 @@ class Handler(BaseHTTPRequestHandler):
             st.counts["ok" if answer.get("errcode") == 0 else "refused"] += 1
         st.record({"kind": "send", "token": tok,
                    "valid": bad is None, "json": body, "answer": answer})
-        self.reply(200, answer)
+        self.answer(200, answer)
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--port", type=int, default=0)
-    ap.add_argument("--log", required=True)
-    ap.add_argument("--app-id", required=True)
-    ap.add_argument("--app-secret", required=True)
-    ap.add_argument("--expires-in", type=int, default=7200)
-    ap.add_argument("--max-seconds", type=float, default=600)
-    args = ap.parse_args()
-
-    srv = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
-    srv.daemon_threads = True
-    srv.state = State(args)
-    tmp = args.log + ".port.tmp"
-    with open(tmp, "w") as f:
-        f.write("%d\n" % srv.server_address[1])
-    os.replace(tmp, args.log + ".port")
-
-    def stop(*_):
-        threading.Thread(target=srv.shutdown, daemon=True).start()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    timer = threading.Timer(args.max_seconds, stop)
-    timer.daemon = True
-    timer.start()
-    srv.serve_forever(poll_interval=0.1)
-    srv.server_close()
-    return 0
+    args, srv = mockbase.setup(
+        "mock WeChat official-account API", Handler,
+        ["--app-id", "--app-secret"],
+        more=[("--expires-in", {"type": int, "default": 7200})])
+    srv.state = State(args, srv.log)
+    return mockbase.serve(srv, args, "mock_wechat")
 
 
 if __name__ == "__main__":

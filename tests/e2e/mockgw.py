@@ -30,16 +30,14 @@ Stops on SIGTERM/SIGINT, and by itself after --max-seconds (default 600).
 Standard library only.
 """
 
-import argparse
 import json
-import os
-import signal
 import socket
 import struct
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import mockbase
 
 DEFAULT_RESPONSE = {"status": 200, "body": '{"ok":true}'}
 
@@ -112,12 +110,8 @@ class RequestLog:
             return list(self.entries)
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"   # keep-alive, as real gateways do
+class Handler(mockbase.Handler):
     server_version = "mockgw/1"
-    # Headers and body go out in two writes; without TCP_NODELAY the body
-    # waits for the client's delayed ACK (40 ms) on every keep-alive request.
-    disable_nagle_algorithm = True
 
     def log_message(self, fmt, *args):
         if self.server.verbose:
@@ -224,36 +218,9 @@ class Handler(BaseHTTPRequestHandler):
         self.answer_json(200, {"ok": True})
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    # The default listen backlog of 5 drops SYNs when a daemon opens its
-    # max_in_flight connections at once; the client then retries after 1, 3,
-    # 7 s... which looks like a slow daemon.
-    request_queue_size = 256
-
-    def handle_error(self, request, client_address):
-        # A client that goes away mid-answer (e.g. a daemon killed with -9)
-        # is part of the tests, not an error worth a traceback.
-        exc = sys.exc_info()[1]
-        if isinstance(exc, (ConnectionError, TimeoutError)):
-            return
-        super().handle_error(request, client_address)
-
-
-def write_port_file(path, port):
-    tmp = "%s.tmp.%d" % (path, os.getpid())
-    with open(tmp, "w") as f:
-        f.write("%d\n" % port)
-    os.rename(tmp, path)
-
-
 def main():
-    ap = argparse.ArgumentParser(description="mock webhook gateway")
-    ap.add_argument("--port", type=int, default=0)
-    ap.add_argument("--log", required=True, help="request log (JSON lines)")
+    ap = mockbase.arguments("mock webhook gateway")
     ap.add_argument("--plan", help="initial plan, JSON")
-    ap.add_argument("--max-seconds", type=float, default=600)
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--tls-cert", help="serve HTTPS with this certificate")
     ap.add_argument("--tls-key", help="and this key")
@@ -266,7 +233,7 @@ def main():
         except ValueError as e:
             sys.exit("mockgw: bad --plan: %s" % e)
 
-    server = Server(("127.0.0.1", args.port), Handler)
+    server = mockbase.Server(("127.0.0.1", args.port), Handler)
     if args.tls_cert:
         import ssl
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -275,20 +242,7 @@ def main():
     server.plan = plan
     server.log = RequestLog(args.log)
     server.verbose = args.verbose
-    write_port_file(args.log + ".port", server.server_address[1])
-
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    thread = threading.Thread(target=server.serve_forever,
-                              kwargs={"poll_interval": 0.1}, daemon=True)
-    thread.start()
-    if not stop.wait(args.max_seconds):
-        sys.stderr.write("mockgw: --max-seconds %g reached, exiting\n"
-                         % args.max_seconds)
-    server.shutdown()
-    server.server_close()
-    return 0
+    return mockbase.serve(server, args, "mockgw")
 
 
 if __name__ == "__main__":

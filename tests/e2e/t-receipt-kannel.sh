@@ -5,6 +5,7 @@
 # changes nothing; a wrong token is refused with 403.
 . "$(dirname "$0")/lib.sh"
 . "$E2E_DIR/lib-receipt.sh"
+. "$E2E_DIR/lib-vendor.sh"
 
 start_gw '{"default": {"status": 202, "body": "0: Accepted for delivery"}}'
 status_port
@@ -17,12 +18,8 @@ gateways = ( { name = "kn"; type = "kannel"; url = "http://127.0.0.1:$GW_PORT/cg
     allow_http = true; username = "huigao"; password = "e2e-pass"; from = "10690001"; } );
 status = { listen = "127.0.0.1:$SPORT"; callback_url = "$S"; };
 EOC
-init_db
-seed_case
-start_daemon
-add_step ENF_DEPOSIT_FROZEN '{"amount":"1.00"}'
-step=$LAST_STEP
-wait_until '[ "$(step_field "$step" state)" = sent ]' 10 || fail "not sent: $(step_field "$step" last_error)"
+send_notice '{"amount":"1.00"}'
+expect_sent
 dlr=$(gw_eval "__import__('urllib.parse').parse.parse_qs(__import__('urllib.parse').parse.urlsplit(reqs[0]['path']).query)['dlr-url'][0]")
 case $dlr in "$S/v1/receipts/kannel?"*token=*status=%d*) ;; *) fail "dlr-url: $dlr" ;; esac
 code=$(curl -s -o /dev/null -w '%{http_code}' "$(echo "$dlr" | sed 's/%d/8/')")

@@ -5,60 +5,20 @@
 # error is recorded, never the secret.
 . "$(dirname "$0")/lib.sh"
 
-SECRET_ID=AKIDE2EFAKEFAKEFAKEFAKEFAKEFAKE0001
-SECRET_KEY=e2eFakeTencentSecretKey000000001
-start_gw '{"default": {"status": 200, "body": "{\"id\":\"hook-1\"}"}}'
-MOCK_LOG=$WORK/tencent.jsonl
-"$PYTHON" "$E2E_DIR/mock_tencent.py" --port 0 --log "$MOCK_LOG" \
-	--secret-id "$SECRET_ID" --secret-key "$SECRET_KEY" --app-id 1400006666 \
-	--max-seconds 300 --plan '[]' 2>>"$WORK/mock.err" &
-MOCK_PID=$!
-trap 'kill "$MOCK_PID" 2>/dev/null; e2e_cleanup' EXIT
-wait_until '[ -s "$MOCK_LOG.port" ]' 10 || fail "mock_tencent did not start: $(cat "$WORK/mock.err")"
+. "$E2E_DIR/lib-tencent.sh"
 
-cat >"$CONF" <<EOC
-database = "$DB";
-timezone = "Asia/Shanghai";
-courts = { gy = { name = "沽源县人民法院"; sign = "沽源县人民法院"; }; };
-steps = {
-  ENF_DEPOSIT_FROZEN = {
-    label = "冻结银行存款"; notify = [ "applicant", "agent" ];
-    text = "{case_no}案已冻结被执行人银行存款{amount}元。";
-    vendor_templates = { tx = { id = "1110"; params = [ "case_no", "amount" ]; }; };
-  };
-};
-routes = { sms = [ "tx", "hook" ]; };
-gateways = (
-  { name = "tx"; type = "tencent"; endpoint = "http://127.0.0.1:$(cat "$MOCK_LOG.port")";
-    allow_http = true; secret_id = "$SECRET_ID"; secret_key = "e2eTamperedTencentSecretKey00001";
-    sdk_app_id = "1400006666"; sign_name = "沽源县人民法院"; },
-  { name = "hook"; type = "webhook"; url = "$GW_URL"; allow_http = true; }
-);
-delivery = { retry_base = 30; };
-EOC
-init_db
-seed_case
-start_daemon
-add_step ENF_DEPOSIT_FROZEN '{"amount":"123456.78"}'
-step=$LAST_STEP
-
-# mock_eval EXPR: a Python expression over the mock's requests (reqs, r = the last)
-mock_eval() {
-	"$PYTHON" -c 'import json, sys
-reqs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
-r = reqs[-1]
-print(eval(sys.argv[2]))' "$MOCK_LOG" "$1"
-}
-wait_until '[ "$(step_field "$step" state)" = sent ]' 10 ||
-	fail "state $(step_field "$step" state): $(step_field "$step" last_error) (is failover in the core?)"
-[ "$(step_field "$step" gateway)" = hook ] || fail "sent by $(step_field "$step" gateway)"
-id=$(step_field "$step" id)
-got=$(sql "SELECT group_concat(gateway || ' ' || outcome || ' ' || ifnull(http_status, '-'), ', ')
-	FROM (SELECT * FROM attempts WHERE notification_id = $id ORDER BY id);")
-[ "$got" = "tx tempfail 200, hook ok 200" ] || fail "attempts: $got"
-err=$(sql "SELECT error FROM attempts WHERE notification_id = $id AND gateway = 'tx';")
+BAD_KEY=e2eTamperedTencentSecretKey00001
+start_hook
+start_tencent
+TENCENT_GW_KEY=$BAD_KEY
+DELIVERY='retry_base = 30;'
+vendor_conf tencent tx hook
+send_notice
+expect_sent hook "(is failover in the core?)"
+expect_attempts "tx tempfail 200, hook ok 200"
+err=$(attempt_error tx)
 case $err in "AuthFailure.SignatureFailure: The provided credentials could not be validated"*) ;;
 	*) fail "the vendor's authentication error is not recorded: $err" ;; esac
 [ "$(mock_eval 'r["verdict"]')" = AuthFailure.SignatureFailure ] || fail "mock verdict $(mock_eval 'r["verdict"]')"
-grep -q e2eTamperedTencentSecretKey00001 "$DAEMON_LOG" && fail "the secret is in the daemon's log"
+grep -q "$BAD_KEY" "$DAEMON_LOG" && fail "the secret is in the daemon's log"
 pass

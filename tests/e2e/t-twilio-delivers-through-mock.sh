@@ -5,46 +5,20 @@
 # provider id and the notification is sent.
 . "$(dirname "$0")/lib.sh"
 
-SID=AC0123456789abcdef0123456789abcdef
-TOKEN=e2e-twilio-token-$$
-(umask 077 && printf '%s\n' "$TOKEN" >"$WORK/twilio.token")
-TW_LOG=$WORK/twilio.jsonl
-"$PYTHON" "$E2E_DIR/mock_twilio.py" --log "$TW_LOG" --account-sid "$SID" \
-    --auth-token-file "$WORK/twilio.token" 2>>"$WORK/mock_twilio.err" &
-GW_PID=$!	# lib.sh stops it on exit
-wait_until '[ -s "$TW_LOG.port" ]' 10 ||
-	fail "mock Twilio did not start: $(cat "$WORK/mock_twilio.err")"
-TW_PORT=$(cat "$TW_LOG.port")
-STATUS_PORT=$("$PYTHON" -c 'import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+. "$E2E_DIR/lib-receipt.sh"
+. "$E2E_DIR/lib-twilio.sh"
 
-cat >"$CONF" <<EOF
-database = "$DB";
-timezone = "Asia/Shanghai";
-courts = { gy = { name = "沽源县人民法院"; sign = "$COURT_SIGN"; }; };
-@include "$ROOT/config/steps.conf"
-routes = { sms = [ "twilio" ]; };
-gateways = (
-  { name = "twilio"; type = "twilio"; endpoint = "http://127.0.0.1:$TW_PORT";
-    allow_http = true; account_sid = "$SID";
-    auth_token_file = "$WORK/twilio.token"; from = "+15005550006"; }
-);
-delivery = { $DELIVERY };
-status = { listen = "127.0.0.1:$STATUS_PORT";
-  callback_url = "http://127.0.0.1:$STATUS_PORT"; };
-EOF
-init_db
-seed_case
-start_daemon
-add_step ENF_DEPOSIT_FROZEN '{"amount":"123456.78"}'
-step=$LAST_STEP
+start_twilio
+status_port	# the status server: the StatusCallback goes there
+vendor_conf twilio twilio
+send_notice
 wait_until 'case $(step_field "$step" state) in sent|delivered) true ;; *) false ;; esac' 10 ||
 	fail "state '$(step_field "$step" state)', want sent:" \
 	    "$(step_field "$step" last_error)"
 
 sql "SELECT json_object('key', key, 'body', body, 'provider_id', provider_id)
      FROM notifications WHERE step_id = $step;" >"$WORK/row.json"
-"$PYTHON" - "$TW_LOG" "$WORK/row.json" "$SID" "$PHONE" "$STATUS_PORT" <<'PY' ||
+"$PYTHON" - "$MOCK_LOG" "$WORK/row.json" "$SID" "$PHONE" "$SPORT" <<'PY' ||
 import json, sys
 log, row, sid, phone, port = sys.argv[1:6]
 reqs = [r for r in map(json.loads, open(log, encoding="utf-8")) if "form" in r]
@@ -70,8 +44,6 @@ print("note: POST %s To=%s -> 201 sid=%s" % (r["path"], r["form"]["To"],
 PY
 	fail "the request or the row is not what Twilio expects"
 id=$(step_field "$step" id)
-got=$(sql "SELECT group_concat(outcome || ' ' || ifnull(http_status, '-'), ', ')
-	FROM attempts WHERE notification_id = $id;")
-[ "$got" = "ok 201" ] || fail "attempts: $got"
+expect_attempts "ok 201" "outcome || ' ' || ifnull(http_status, '-')"
 grep -q "$TOKEN" "$DAEMON_LOG" && fail "the auth token is in the daemon log"
 pass

@@ -7,53 +7,26 @@
 # changes nothing.
 . "$(dirname "$0")/lib.sh"
 
-SID=AC0123456789abcdef0123456789abcdef
-TOKEN=e2e-twilio-token-$$
-(umask 077 && printf '%s\n' "$TOKEN" >"$WORK/twilio.token")
-TW_LOG=$WORK/twilio.jsonl
-"$PYTHON" "$E2E_DIR/mock_twilio.py" --log "$TW_LOG" --account-sid "$SID" \
-    --auth-token-file "$WORK/twilio.token" --callbacks \
-    2>>"$WORK/mock_twilio.err" &
-GW_PID=$!	# lib.sh stops it on exit
-wait_until '[ -s "$TW_LOG.port" ]' 10 ||
-	fail "mock Twilio did not start: $(cat "$WORK/mock_twilio.err")"
-TW_PORT=$(cat "$TW_LOG.port")
-STATUS_PORT=$("$PYTHON" -c 'import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+. "$E2E_DIR/lib-receipt.sh"
+. "$E2E_DIR/lib-twilio.sh"
 
-cat >"$CONF" <<EOF
-database = "$DB";
-timezone = "Asia/Shanghai";
-courts = { gy = { name = "沽源县人民法院"; sign = "$COURT_SIGN"; }; };
-@include "$ROOT/config/steps.conf"
-routes = { sms = [ "twilio" ]; };
-gateways = (
-  { name = "twilio"; type = "twilio"; endpoint = "http://127.0.0.1:$TW_PORT";
-    allow_http = true; account_sid = "$SID";
-    auth_token_file = "$WORK/twilio.token"; from = "+15005550006"; }
-);
-delivery = { $DELIVERY };
-status = { listen = "127.0.0.1:$STATUS_PORT";
-  callback_url = "http://127.0.0.1:$STATUS_PORT"; };
-EOF
-init_db
-seed_case
-start_daemon
-add_step ENF_DEPOSIT_FROZEN '{"amount":"123456.78"}'
-step=$LAST_STEP
+start_twilio --callbacks
+status_port	# the status server: the StatusCallback goes there
+vendor_conf twilio twilio
+send_notice
 wait_until '[ "$(step_field "$step" state)" = delivered ]' 10 ||
 	fail "state '$(step_field "$step" state)', want delivered:" \
 	    "$(step_field "$step" last_error); callbacks:" \
-	    "$(grep callback "$TW_LOG")"
+	    "$(grep callback "$MOCK_LOG")"
 got=$("$PYTHON" -c 'import json, sys
 rs = [json.loads(l) for l in open(sys.argv[1]) if "callback" in l]
-print(" ".join("%s:%s" % (r["status"], r["answer"]) for r in rs))' "$TW_LOG")
+print(" ".join("%s:%s" % (r["status"], r["answer"]) for r in rs))' "$MOCK_LOG")
 [ "$got" = "sent:200 delivered:200" ] || fail "callbacks answered: $got"
 
 # a forged "undelivered", signed with another token
 key=$(step_field "$step" key)
 sid=$(step_field "$step" provider_id)
-code=$("$PYTHON" - "http://127.0.0.1:$STATUS_PORT/v1/receipts/twilio?key=$key" \
+code=$("$PYTHON" - "$S/v1/receipts/twilio?key=$key" \
     "$sid" "$SID" <<'PY'
 import base64, hashlib, hmac, sys, urllib.error, urllib.parse, urllib.request
 url, msid, acct = sys.argv[1:4]
