@@ -16,6 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
 #include "huigao.h"
 #include "adapter.h"
 
@@ -59,7 +62,8 @@ static const char *const role_names[] = { "applicant", "agent", "respondent",
     NULL };
 static const char *const gw_common_keys[] = { "name", "type", "url",
     "endpoint", "allow_http", "connect_timeout", "timeout", "max_in_flight",
-    "rate", "max_parts", "breaker_failures", "breaker_cooldown", NULL };
+    "rate", "max_parts", "breaker_failures", "breaker_cooldown", "ca_file",
+    NULL };
 static const char *const vtpl_keys[] = { "id", "params", NULL };
 static const char *const delivery_keys[] = { "batch", "max_in_flight",
     "retry_base", "retry_max", "max_attempts", "max_age", "window",
@@ -258,6 +262,20 @@ cfg_secret_file(const config_setting_t *g, const char *key, const char *path,
 	return (0);
 }
 
+/* Where a *_file name is: absolute as given, else a systemd credential or
+ * beside the configuration. */
+static char *
+cfg_file_path(const char *file, const char *cfgdir)
+{
+	const char	*creds = getenv("CREDENTIALS_DIRECTORY");
+
+	if (file[0] == '/')
+		return (xstrdup(file));
+	if (creds != NULL)
+		return (xasprintf("%s/%s", creds, file));
+	return (xasprintf("%s/%s", cfgdir, file));
+}
+
 int
 cfg_secret(const config_setting_t *g, const char *key, const char *cfgdir,
     char **out, char **cause)
@@ -284,12 +302,7 @@ cfg_secret(const config_setting_t *g, const char *key, const char *cfgdir,
 	}
 	if (r2 == 0)
 		return (0);
-	if (file[0] == '/')
-		path = xstrdup(file);
-	else if (getenv("CREDENTIALS_DIRECTORY") != NULL)
-		path = xasprintf("%s/%s", getenv("CREDENTIALS_DIRECTORY"), file);
-	else
-		path = xasprintf("%s/%s", cfgdir, file);
+	path = cfg_file_path(file, cfgdir);
 	rv = cfg_secret_file(g, key, path, out, cause);
 	free(path);
 	return (rv);
@@ -669,10 +682,98 @@ cfg_rate(const config_setting_t *g, double *out, char **cause)
 	return (0);
 }
 
+/*
+ * Open a CA file and count its certificates the way OpenSSL loads it for
+ * libcurl (X509_load_cert_crl_file: any bad PEM block spoils the file).
+ * -1 with errno set when it cannot be read; -2 when it is not PEM.
+ */
+static int
+cfg_pem_certs(const char *path)
+{
+	STACK_OF(X509_INFO)	*infos;
+	struct stat		 sb;
+	FILE			*f;
+	int			 fd, i, n = 0;
+
+	/* O_NONBLOCK: a FIFO must not hang the load (it is refused below) */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
+		return (-1);
+	if (fstat(fd, &sb) == -1) {
+		close(fd);
+		return (-1);
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		close(fd);
+		errno = S_ISDIR(sb.st_mode) ? EISDIR : EINVAL;
+		return (-1);
+	}
+	if ((f = fdopen(fd, "r")) == NULL) {
+		close(fd);
+		return (-1);
+	}
+	infos = PEM_X509_INFO_read(f, NULL, NULL, NULL);
+	fclose(f);
+	if (infos == NULL)
+		return (-2);
+	for (i = 0; i < sk_X509_INFO_num(infos); i++)
+		if (sk_X509_INFO_value(infos, i)->x509 != NULL)
+			n++;
+	sk_X509_INFO_pop_free(infos, X509_INFO_free);
+	return (n);
+}
+
+/*
+ * ca_file: the PEM file of CAs that the gateway's TLS certificate is
+ * verified against instead of the system's (a court's own CA). It is not a
+ * secret, so any mode will do; it is checked now so that a wrong path or a
+ * key given for a certificate fails the configuration, not every send.
+ */
+static int
+cfg_gw_ca_file(struct gateway *gw, config_setting_t *e, const char *dir,
+    char **cause)
+{
+	config_setting_t	*s = config_setting_get_member(e, "ca_file");
+	const char		*file, *why;
+	char			*path;
+	int			 n;
+
+	if (s == NULL)
+		return (0);
+	if (cfg_str(e, "ca_file", &file, 1, cause) == -1)
+		return (-1);
+	if (gw->ad->send_local != NULL) {
+		*cause = cfg_error(s, "gateway \"%s\": \"ca_file\" is for "
+		    "gateways reached over TLS; type \"%s\" sends nothing over "
+		    "the network", gw->name, gw->ad->name);
+		return (-1);
+	}
+	path = cfg_file_path(file, dir);
+	ERR_clear_error();
+	if ((n = cfg_pem_certs(path)) > 0) {
+		gw->ca_file = path;
+		return (0);
+	}
+	if (n == -1)
+		*cause = cfg_error(s, "gateway \"%s\": ca_file \"%s\": %s",
+		    gw->name, path, strerror(errno));
+	else if (n == -2) {
+		why = ERR_reason_error_string(ERR_peek_last_error());
+		*cause = cfg_error(s, "gateway \"%s\": ca_file \"%s\" is not "
+		    "valid PEM (%s)", gw->name, path, why != NULL ? why :
+		    "a broken block");
+	} else
+		*cause = cfg_error(s, "gateway \"%s\": ca_file \"%s\" holds no "
+		    "PEM certificate (-----BEGIN CERTIFICATE-----)", gw->name,
+		    path);
+	ERR_clear_error();
+	free(path);
+	return (-1);
+}
+
 /* The keys every gateway shares. */
 static int
 cfg_gw_common(struct config *c, struct gateway *gw, config_setting_t *e,
-    char **cause)
+    const char *dir, char **cause)
 {
 	const char	*name, *type;
 	long long	 v;
@@ -716,7 +817,8 @@ cfg_gw_common(struct config *c, struct gateway *gw, config_setting_t *e,
 	if (cfg_int(e, "breaker_cooldown", 30, 1, 3600, &v, cause) == -1)
 		return (-1);
 	gw->breaker_cooldown_ms = v * 1000;
-	if (cfg_rate(e, &gw->rate, cause) == -1)
+	if (cfg_rate(e, &gw->rate, cause) == -1 ||
+	    cfg_gw_ca_file(gw, e, dir, cause) == -1)
 		return (-1);
 	return (cfg_gw_url(gw, e, cause));
 }
@@ -744,9 +846,10 @@ cfg_gateways(struct config *c, config_setting_t *l, const char *dir,
 			*cause = cfg_error(e, "each gateway must be a group");
 			return (-1);
 		}
-		if (cfg_gw_common(c, gw, e, cause) == -1) {
+		if (cfg_gw_common(c, gw, e, dir, cause) == -1) {
 			free(gw->name);
 			free(gw->endpoint);
+			free(gw->ca_file);
 			memset(gw, 0, sizeof(*gw));
 			return (-1);
 		}
@@ -1192,6 +1295,7 @@ cfg_free(struct config *c)
 			c->gws[i].ad->free(&c->gws[i]);
 		free(c->gws[i].name);
 		free(c->gws[i].endpoint);
+		free(c->gws[i].ca_file);
 	}
 	for (ch = 0; ch < CH_COUNT; ch++)
 		free(c->routes[ch].gws);

@@ -184,6 +184,7 @@ struct gateway {
 	char		*name;
 	const struct adapter *ad;
 	char		*endpoint;	/* URL or base URL */
+	char		*ca_file;	/* trusted CAs (PEM) instead of the system's, or NULL */
 	int		 allow_http;
 	long		 connect_timeout_ms;
 	long		 timeout_ms;
