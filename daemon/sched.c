@@ -849,6 +849,11 @@ sched_claim(struct sched *s, struct delivery ***list, size_t *n,
 	free_slots = sched_free_slots(s);
 	if (room > free_slots)
 		room = free_slots;
+	if (free_slots == 0) {
+		/* every gateway is full: the next completion kicks us */
+		s->blocked = 1;
+		s->blocked_ms = -1;
+	}
 	if (room == 0 || env->stopping)
 		return (STORE_OK);
 	s->blocked = 0;
