@@ -107,6 +107,8 @@ void	 status_free(struct status *);
  * fails, and then the server is back on the old address if it can be.
  */
 int	 status_rebind(struct status *, const char *old, char **cause);
+/* 0 when a failed rebind left the server without a socket. */
+int	 status_listening(const struct status *);
 
 /* ---- watch.c: inotify on the database directory + data_version + timer ---- */
 struct watch *watch_new(struct env *, char **cause);

@@ -146,7 +146,9 @@ reload_status(const char *old)
 		}
 		return;
 	}
-	if (strcmp(old, env.cfg->status_listen) == 0)
+	/* unchanged, unless a failed move left it with no socket at all */
+	if (strcmp(old, env.cfg->status_listen) == 0 &&
+	    status_listening(env.status))
 		return;
 	if (status_rebind(env.status, old, &cause) == -1) {
 		log_warnx("reload: %s; the status server stays on %s", cause,

@@ -605,12 +605,19 @@ status_new(struct env *env, char **cause)
 }
 
 int
+status_listening(const struct status *st)
+{
+	return (st->http != NULL);
+}
+
+int
 status_rebind(struct status *st, const char *old, char **cause)
 {
 	char	*again = NULL;
 
 	/* the old socket goes first: the new address may share its port */
-	evhttp_free(st->http);
+	if (st->http != NULL)
+		evhttp_free(st->http);
 	st->http = NULL;
 	if (status_listen(st, st->env->cfg->status_listen, cause) != NULL)
 		return (0);
